@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry points; the scripts in scripts/ do the work.  BASE selects the
+# vendor kernel (only 6.12 so far).
+
+BASE ?= 6.12
+export KS_BASE := $(BASE)
+
+.PHONY: help test tree export apply kunit gates
+
+help:
+	@echo "make test          prepare the tree, apply the series, run every check and test"
+	@echo "make tree          prepare kernel-tree/linux-\$$BASE and apply the series"
+	@echo "make export        export the tree's commits back into patches/"
+	@echo "make apply TREE=…  apply the series to your own kernel git tree"
+	@echo "make kunit         build and run the KUnit suite (after make tree)"
+	@echo "make gates         run the review gates patch by patch (after make tree)"
+
+test:
+	scripts/run-tests.sh
+
+tree:
+	scripts/prepare-tree.sh
+
+export:
+	scripts/export-series.sh
+
+apply:
+	@test -n "$(TREE)" || { echo "usage: make apply TREE=/path/to/linux" >&2; exit 2; }
+	scripts/apply-series.sh "$(TREE)"
+
+kunit:
+	scripts/run-kunit.sh
+
+gates:
+	scripts/review-gates.sh

@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages a step needs, only those that are missing.
+#
+# Usage: install-deps.sh GROUP...
+#   build   what kbuild and the tree scripts need (UML KUnit included)
+#   vm      what the QEMU harness needs on top of build
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+pkgs=()
+for group in "$@"; do
+	case "$group" in
+	build)
+		pkgs+=(git make gcc perl python3 bc flex bison libelf-dev
+		       libssl-dev cpio xz-utils ccache rsync kmod)
+		;;
+	vm)
+		pkgs+=(qemu-system-x86 busybox-static)
+		;;
+	*)
+		ks_die "install-deps.sh: unknown group '$group'"
+		;;
+	esac
+done
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+ks_log "installing: ${missing[*]}"
+[ "$(id -u)" -eq 0 ] || ks_die "need root to install ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

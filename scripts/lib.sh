@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the kill-switch scripts; source it, do not run it.
+#
+# KS_BASE selects the vendor kernel the series is carried on.  The pinned
+# Debian package versions live here and nowhere else.
+
+KS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KS_BASE=${KS_BASE:-6.12}
+KS_CACHE=${KS_CACHE:-$HOME/.cache/killswitch}
+KS_JOBS=${KS_JOBS:-$(nproc)}
+
+# The identity every commit and patch of the series carries.
+KS_NAME="Kill Switch Developers"
+KS_EMAIL="killswitch@lists.invalid"
+
+case "$KS_BASE" in
+6.12)
+	KS_PKG=linux-source-6.12
+	KS_PIN=6.12.117-1~deb12u1
+	KS_PATCHES=$KS_TOP/patches
+	;;
+*)
+	echo "lib.sh: unknown base '$KS_BASE' (known: 6.12)" >&2
+	exit 2
+	;;
+esac
+
+KS_TREE=$KS_TOP/kernel-tree/linux-$KS_BASE
+KS_BRANCH=killswitch
+
+ks_log() { printf '==> %s\n' "$*" >&2; }
+ks_warn() { printf 'WARNING: %s\n' "$*" >&2; }
+ks_die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Git ref names may not contain '~': debian/6.12.117-1_deb12u1.
+ks_base_tag() { printf 'debian/%s' "${1//\~/_}"; }
+
+# Run git in the kernel tree with the project identity, whatever the
+# user's global configuration says.
+ks_git() {
+	git -C "$KS_TREE" -c user.name="$KS_NAME" -c user.email="$KS_EMAIL" \
+		-c core.editor=true -c format.signoff=false "$@"
+}
+
+# Patch files of the series, in order, as listed in the series file.
+ks_series() {
+	grep -v -e '^#' -e '^[[:space:]]*$' "$KS_PATCHES/series"
+}

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The test command (make test): prepare the tree from the Debian package,
+# apply the series, check it, build and run the tests.  Works on a bare
+# machine: every step installs what it needs.
+#
+# Usage: [KS_BASE=6.12] run-tests.sh
+#
+# Each step counts its own passes and failures; the last line is the sum,
+# "N passed, N failed".  Exits non-zero if anything failed.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+passed=0
+failed=0
+start=$SECONDS
+
+count() {	# count PASSED FAILED
+	passed=$((passed + $1))
+	failed=$((failed + $2))
+}
+
+step() {	# step NAME COMMAND...: a step that is one test
+	local name=$1
+	shift
+	echo
+	echo "=== $name"
+	if "$@"; then
+		echo "PASS: $name"
+		count 1 0
+	else
+		echo "FAIL: $name"
+		count 0 1
+	fi
+}
+
+# Steps made of several tests report "PASS ..."/"FAIL ..." lines or a
+# "kunit: N passed, M failed" line; count those.
+multi() {	# multi NAME COMMAND...
+	local name=$1 out st p f
+	shift
+	echo
+	echo "=== $name"
+	out=$("$@" 2>&1)
+	st=$?
+	printf '%s\n' "$out"
+	if grep -q '^kunit: [0-9]* passed, [0-9]* failed$' <<<"$out"; then
+		p=$(sed -n 's/^kunit: \([0-9]*\) passed.*/\1/p' <<<"$out")
+		f=$(sed -n 's/^kunit: [0-9]* passed, \([0-9]*\) failed$/\1/p' <<<"$out")
+	else
+		p=$(grep -c '^PASS ' <<<"$out")
+		f=$(grep -c '^FAIL ' <<<"$out")
+	fi
+	# A step that failed without saying which test failed counts as one.
+	[ "$st" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	count "$p" "$f"
+}
+
+step "prepare the tree and apply the series with git am ($KS_BASE)" \
+	"$KS_TOP/scripts/prepare-tree.sh"
+if [ "$failed" -eq 0 ]; then
+	step "export round-trips byte for byte" "$KS_TOP/scripts/check-roundtrip.sh"
+	multi "review gates" "$KS_TOP/scripts/review-gates.sh"
+	multi "KUnit suite on UML" "$KS_TOP/scripts/run-kunit.sh"
+fi
+
+echo
+echo "base $KS_BASE, $((SECONDS - start)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
