@@ -5,15 +5,20 @@
 BASE ?= 6.12
 export KS_BASE := $(BASE)
 
-.PHONY: help test tree export apply kunit gates
+.PHONY: help demo test tree export apply kunit vm gates
 
 help:
+	@echo "make demo          build the patched kernel, boot it in QEMU, show the switches at work"
 	@echo "make test          prepare the tree, apply the series, run every check and test"
 	@echo "make tree          prepare kernel-tree/linux-\$$BASE and apply the series"
 	@echo "make export        export the tree's commits back into patches/"
 	@echo "make apply TREE=…  apply the series to your own kernel git tree"
 	@echo "make kunit         build and run the KUnit suite (after make tree)"
+	@echo "make vm            build the VM kernel and run the QEMU scenarios (after make tree)"
 	@echo "make gates         run the review gates patch by patch (after make tree)"
+
+demo:
+	scripts/demo.sh
 
 test:
 	scripts/run-tests.sh
@@ -30,6 +35,9 @@ apply:
 
 kunit:
 	scripts/run-kunit.sh
+
+vm:
+	scripts/run-vm-tests.sh
 
 gates:
 	scripts/review-gates.sh

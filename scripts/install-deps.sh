@@ -16,7 +16,7 @@ for group in "$@"; do
 		       libssl-dev cpio xz-utils ccache rsync kmod)
 		;;
 	vm)
-		pkgs+=(qemu-system-x86 busybox-static)
+		pkgs+=(qemu-system-x86 busybox-static iproute2)
 		;;
 	*)
 		ks_die "install-deps.sh: unknown group '$group'"

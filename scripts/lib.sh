@@ -35,11 +35,12 @@ ks_die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 # Git ref names may not contain '~': debian/6.12.117-1_deb12u1.
 ks_base_tag() { printf 'debian/%s' "${1//\~/_}"; }
 
-# Run git in the kernel tree with the project identity, whatever the
-# user's global configuration says.
+# Run git in the kernel tree with the project identity and a fixed hash
+# abbreviation, whatever the user's configuration (or the size of the
+# object store, which git's automatic abbreviation depends on) says.
 ks_git() {
 	git -C "$KS_TREE" -c user.name="$KS_NAME" -c user.email="$KS_EMAIL" \
-		-c core.editor=true -c format.signoff=false "$@"
+		-c core.editor=true -c format.signoff=false -c core.abbrev=12 "$@"
 }
 
 # Patch files of the series, in order, as listed in the series file.

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The test command (make test): prepare the tree from the Debian package,
-# apply the series, check it, build and run the tests.  Works on a bare
+# apply the series, check it, run the KUnit suite on UML and the
+# scenarios in a QEMU VM.  Works on a bare
 # machine: every step installs what it needs.
 #
 # Usage: [KS_BASE=6.12] run-tests.sh
@@ -62,6 +63,7 @@ if [ "$failed" -eq 0 ]; then
 	step "export round-trips byte for byte" "$KS_TOP/scripts/check-roundtrip.sh"
 	multi "review gates" "$KS_TOP/scripts/review-gates.sh"
 	multi "KUnit suite on UML" "$KS_TOP/scripts/run-kunit.sh"
+	multi "scenarios in a QEMU VM" "$KS_TOP/scripts/run-vm-tests.sh"
 fi
 
 echo

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the QEMU test kernel, its modules, the selftests and an initramfs.
+#
+# Usage: [KS_BASE=6.12] build-vm.sh    (after prepare-tree.sh)
+#
+# The kernel is tinyconfig + configs/qemu-x86_64.config + the selftests'
+# own fragment, built in $KS_CACHE/vm-$KS_BASE through ccache.  The
+# initramfs holds busybox, ip (with its libraries), the modules, the
+# selftests and scripts/vm/.  Output: $KS_CACHE/vm-$KS_BASE/{bzImage,
+# initramfs.cpio.gz}.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+"$KS_TOP/scripts/install-deps.sh" build vm
+
+out=$KS_CACHE/vm-$KS_BASE
+build=$out/build
+root=$out/root
+mkdir -p "$build"
+export PATH=/usr/lib/ccache:$PATH
+kmake() { make -s -C "$KS_TREE" O="$build" -j"$KS_JOBS" "$@"; }
+
+fragments=("$KS_TOP/configs/qemu-x86_64.config"
+	   "$KS_TREE/tools/testing/selftests/killswitch/config")
+
+# Configure from scratch only when an input changed: keeps rebuilds short.
+stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$build/.config-inputs" 2>/dev/null)" != "$stamp" ]; then
+	ks_log "configuring the VM kernel (tinyconfig + fragments)"
+	kmake tinyconfig >/dev/null
+	"$KS_TREE/scripts/kconfig/merge_config.sh" -m -O "$build" \
+		"$build/.config" "${fragments[@]}" >/dev/null
+	kmake olddefconfig >/dev/null
+	missing=$(grep -h '^CONFIG_' "${fragments[@]}" | sort -u |
+		  grep -vxF -f "$build/.config" || true)
+	[ -z "$missing" ] || ks_die "the VM config lacks: $missing"
+	echo "$stamp" >"$build/.config-inputs"
+fi
+
+ks_log "building the VM kernel and modules in $build"
+kmake bzImage modules
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,etc,lib,lib64,proc,sys,dev,tmp,run,ks,usr/local/sbin}
+kmake INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 modules_install >/dev/null
+kmake headers >/dev/null
+
+ks_log "building the selftests (static)"
+mkdir -p "$out/selftests"
+make -s -C "$KS_TREE/tools/testing/selftests/killswitch" \
+	OUTPUT="$out/selftests" KHDR_INCLUDES="-isystem $build/usr/include" \
+	LDFLAGS=-static
+cp "$out/selftests/copyfail_test" "$out/selftests/dirtyfrag_test" \
+	"$KS_TREE/tools/testing/selftests/killswitch/dirtyfrag.sh" "$root/ks/"
+
+ks_log "making the initramfs"
+cp /bin/busybox "$root/bin/busybox"
+# iproute2's ip (busybox's cannot do xfrm; /init exports it as $IP) is
+# dynamically linked: bring its libraries and the loader along.
+cp "$(readlink -f "$(command -v ip)")" "$root/usr/local/sbin/ip"
+for lib in $(ldd "$root/usr/local/sbin/ip" | grep -o '/[^ ]*'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+cp /etc/protocols "$root/etc/"
+printf 'root:x:0:0::/:/bin/sh\nnobody:x:1000:1000::/:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnobody:x:1000:\n' >"$root/etc/group"
+cp "$KS_TOP"/scripts/vm/* "$root/ks/"
+mv "$root/ks/init" "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out/initramfs.cpio.gz"
+cp "$build/arch/x86/boot/bzImage" "$out/bzImage"
+ks_log "VM kernel $(cat "$build/include/config/kernel.release") ready in $out"

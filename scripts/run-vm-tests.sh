@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the test VM and run the kill-switch scenarios with real syscalls:
+# one boot without kill-switch parameters, one with disable_copyfail
+# disable_dirtyfrag, one with malformed parameters.
+#
+# Usage: [KS_BASE=6.12] run-vm-tests.sh    (after prepare-tree.sh)
+#
+# Prints "PASS vm/<boot>: <check>" or "FAIL ..." per check (run-tests.sh
+# counts them) and exits non-zero if any failed.  Consoles are kept in
+# $KS_CACHE/vm-$KS_BASE/<boot>.log.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+"$KS_TOP/scripts/build-vm.sh" || { echo "FAIL vm: the VM kernel builds"; exit 1; }
+echo "PASS vm: the VM kernel, modules, selftests and initramfs build"
+
+out=$KS_CACHE/vm-$KS_BASE
+fail=0
+
+boot()	# boot NAME KERNEL-PARAMETERS...
+{
+	local name=$1 log=$out/$1.log start=$SECONDS
+	shift
+	"$KS_TOP/scripts/vm-boot.sh" "$name" "$@" >"$log" 2>&1
+	tr -d '\r' <"$log" | sed -n 's/^KS-PASS /PASS vm\/'"$name"': /p; s/^KS-FAIL /FAIL vm\/'"$name"': /p'
+	if ! grep -q '^KS-END' "$log"; then
+		echo "FAIL vm/$name: the VM ran to the end (see $log)"
+	fi
+	if grep -E -q '(BUG|Oops|WARNING|Kernel panic|general protection)' "$log"; then
+		echo "FAIL vm/$name: no oops, warning or panic on the console (see $log)"
+		grep -E '(BUG|Oops|WARNING|Kernel panic|general protection)' "$log" | head -5
+	fi
+	echo "    ($name: $((SECONDS - start)) s, console in $log)"
+}
+
+{
+	boot plain
+	boot cmdline disable_copyfail disable_dirtyfrag
+	boot badcmdline killswitch=copyfail,,nosuch,copyfail disable_dirtyfrag=1
+} | tee "$out/results.txt"
+! grep -q '^FAIL ' "$out/results.txt"
