@@ -36,7 +36,7 @@ part demo-copyfail
 part demo-dirtyfrag disable_dirtyfrag
 echo
 if [ "$verdict" -eq 0 ]; then
-	echo "VERDICT: PASS - copyfail closed the AF_ALG splice path at run time while hashing and copied AEAD kept working; dirtyfrag, engaged at boot, sent every ESP packet through the copying path and the traffic arrived intact."
+	echo "VERDICT: PASS - copyfail closed the AF_ALG splice path at run time while hashing and copied AEAD kept working; dirtyfrag, engaged at boot, copied every paged ESP packet before decrypting it and the ESP traffic arrived intact."
 else
 	echo "VERDICT: FAILED - a switch did not do what it says or something that must keep working stopped (consoles in $out/demo-*.log)"
 fi
