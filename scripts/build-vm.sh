@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the QEMU test kernel, its modules, the selftests and an initramfs.
 #
-# Usage: [KS_BASE=6.12] build-vm.sh    (after prepare-tree.sh)
+# Usage: [KS_BASE=6.12] build-vm.sh [--config-only]   (after prepare-tree.sh)
 #
 # The kernel is tinyconfig + configs/qemu-x86_64.config + the selftests'
 # own fragment, built in $KS_CACHE/vm-$KS_BASE through ccache.  The
 # initramfs holds busybox, ip (with its libraries), the modules, the
 # selftests and scripts/vm/.  Output: $KS_CACHE/vm-$KS_BASE/{bzImage,
-# initramfs.cpio.gz}.
+# initramfs.cpio.gz}.  --config-only stops after configuring.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -37,6 +37,7 @@ if [ "$(cat "$build/.config-inputs" 2>/dev/null)" != "$stamp" ]; then
 	[ -z "$missing" ] || ks_die "the VM config lacks: $missing"
 	echo "$stamp" >"$build/.config-inputs"
 fi
+[ "${1:-}" = --config-only ] && exit 0
 
 ks_log "building the VM kernel and modules in $build"
 kmake bzImage modules

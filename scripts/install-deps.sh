@@ -5,6 +5,7 @@
 # Usage: install-deps.sh GROUP...
 #   build   what kbuild and the tree scripts need (UML KUnit included)
 #   vm      what the QEMU harness needs on top of build
+#   review  the review gates' checkers: sparse, coccinelle, b4
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,6 +18,9 @@ for group in "$@"; do
 		;;
 	vm)
 		pkgs+=(qemu-system-x86 busybox-static iproute2)
+		;;
+	review)
+		pkgs+=(sparse coccinelle b4)
 		;;
 	*)
 		ks_die "install-deps.sh: unknown group '$group'"

@@ -4,16 +4,51 @@
 #
 # Usage: [KS_BASE=6.12] review-gates.sh    (after prepare-tree.sh)
 #
-# Prints one "PASS|FAIL <patch>: <gate>" line per patch and gate and
-# exits non-zero if any gate failed.  Gates so far:
+# For every patch of the series, in order, with the tree checked out at
+# that patch:
+#   applies      git am applied it without fuzz (prepare-tree.sh), as commit N
 #   checkpatch   scripts/checkpatch.pl --strict: 0 errors, warnings, checks
-# and, for the series as a whole:
-#   maintainers  the MAINTAINERS entry it adds is MAINTAINERS.snippet
+#   build-uml    the KUnit UML kernel builds (incrementally)
+#   build-x86    the QEMU x86_64 kernel and modules build (incrementally)
+#   w1           W=1 builds the objects of the files the series added (in
+#                the UML build, which has the KUnit suite): 0 warnings
+#   sparse       make C=2 on the objects the patch touches: no warning the
+#                base tree did not already have
+#   kernel-doc   scripts/kernel-doc -Wall on the C files and headers the
+#                patch touches: no new warning
+#   maintainers  get_maintainer.pl names MAINTAINERS.snippet's M: for a
+#                patch that touches the files it lists
+# and for the series as a whole:
+#   snippet      the MAINTAINERS entry the series adds is MAINTAINERS.snippet
+#   cover        the cover letter carries base-commit and test results
+#   b4           b4 am reads the series from an mbox made of patches/
+#   coccinelle   make C=2 CHECK=scripts/coccicheck MODE=report on every
+#                object the series touches, at the end of the series: no
+#                report the base tree did not already have.  (Once, not per
+#                patch: all of the kernel's semantic patches take about half
+#                a minute per file on 2 cores.)
+#   vendor       Debian's production config + CONFIG_KILLSWITCH=y: every
+#                object the series adds or touches builds with no warning
+#                (configs/debian-<base>-amd64.config)
+#
+# Prints "PASS|FAIL <patch>: <gate>" lines and exits non-zero on a failure.
+# Build output is reused from $KS_CACHE, so a warm run takes minutes.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
+"$KS_TOP/scripts/install-deps.sh" build vm review
+
+export PATH=/usr/lib/ccache:$PATH
+base=$(ks_git describe --tags --abbrev=0 --match 'debian/*' "$KS_BRANCH")
+uml=$KS_CACHE/kunit-$KS_BASE
+x86=$KS_CACHE/vm-$KS_BASE/build
+vendor=$KS_CACHE/vendor-$KS_BASE
+work=$(mktemp -d)
+trap 'rm -rf "$work"; ks_git checkout -q -f "$KS_BRANCH"' EXIT
+
 fail=0
-gate() {	# gate PATCH NAME STATUS [DETAIL]
+gate()	# gate PATCH NAME STATUS [DETAIL]
+{
 	if [ "$3" -eq 0 ]; then
 		echo "PASS $1: $2"
 	else
@@ -22,16 +57,198 @@ gate() {	# gate PATCH NAME STATUS [DETAIL]
 	fi
 }
 
+show() { [ -s "$1" ] && sed 's/^/    /' "$1" | head -n 20; }
+kmake() { make -s -C "$KS_TREE" -j"$KS_JOBS" "$@"; }
+
+# Object files of the C files among the given paths.
+objects() { printf '%s\n' "$@" | sed -n 's/\.c$/.o/p'; }
+
+# Run a checker on objects, each in the build that compiles it: the UML
+# build has the KUnit suite, the x86 build has the call sites' subsystems.
+# Output is normalised (no paths, line or column numbers) and sorted.
+checker()	# checker OUTFILE make-args... -- objects...
+{
+	local out=$1 args=() o
+	shift
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	for o in "$@"; do
+		if [ -f "$uml/$o" ]; then
+			kmake ARCH=um O="$uml" "${args[@]}" "$o"
+		else
+			kmake O="$x86" "${args[@]}" "$o"
+		fi 2>&1
+	done | grep -v -e '^/usr/bin/spatch' -e 'scripts/mod/empty' |
+		grep -E 'warning|error|WARNING|ERROR|: ' |
+		sed -E "s|$KS_TREE/||g; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" | sort -u >"$out"
+}
+
+sparse_check() { checker "$1" C=2 -- "${@:2}"; }
+cocci_check()
+{
+	checker "$1" C=2 CHECK="$KS_TREE/scripts/coccicheck" MODE=report -- "${@:2}"
+}
+
+kdoc_check()	# kdoc_check OUTFILE files...
+{
+	local out=$1
+	shift
+	(cd "$KS_TREE" && for f in "$@"; do
+		[ -f "$f" ] && scripts/kernel-doc -none -Wall "$f" 2>&1
+	done) | sed 's|:[0-9]*:|:|' | sort -u >"$out"
+}
+
+# Is OBJ built with CONFIGFILE?  Read from its directory's Makefile:
+# obj-$(CONFIG_FOO) += OBJ needs CONFIG_FOO=y or m.
+configured()	# configured CONFIGFILE OBJ
+{
+	local sym
+	sym=$(sed -n -E "s/^obj-\\$\((CONFIG_[A-Z0-9_]+)\).*[ \t]$(basename "$2")( |\t|$).*/\1/p" \
+		"$KS_TREE/$(dirname "$2")/Makefile" | head -n 1)
+	[ -z "$sym" ] || grep -q -E "^$sym=(y|m)$" "$1"
+}
+
+# new BASEFILE NOWFILE: lines of NOWFILE that BASEFILE does not have
+new() { comm -13 "$1" "$2"; }
+
+# The per-patch builds reuse the KUnit UML and the QEMU x86_64 build
+# directories.  Before each build, the fragments are merged again: at an
+# earlier patch olddefconfig drops the options that do not exist yet.
+reconfig()
+{
+	cat "$KS_TOP/kunit/killswitch.kunitconfig" >>"$uml/.config"
+	kmake ARCH=um O="$uml" olddefconfig >/dev/null 2>&1
+	cat "$work/x86.fragment" >>"$x86/.config"
+	kmake O="$x86" olddefconfig >/dev/null 2>&1
+}
+
+series_files=$(ks_git diff --name-only "$base" "$KS_BRANCH")
+added_c=$(ks_git diff --name-only --diff-filter=A "$base" "$KS_BRANCH" | grep '\.c$' |
+	  grep -v '^tools/')
+maint=$(sed -n 's/^M:\t//p' "$KS_TOP/MAINTAINERS.snippet")
+snippet_files=$(sed -n 's/^F:\t//p' "$KS_TOP/MAINTAINERS.snippet")
+
+ks_log "configuring the per-patch builds"
+mkdir -p "$uml"
+(cd "$KS_TREE" && python3 tools/testing/kunit/kunit.py config \
+	--kunitconfig="$KS_TOP/kunit/killswitch.kunitconfig" \
+	--build_dir="$uml" >/dev/null)
+"$KS_TOP/scripts/build-vm.sh" --config-only >/dev/null
+cat "$KS_TOP/configs/qemu-x86_64.config" \
+	"$KS_TREE/tools/testing/selftests/killswitch/config" >"$work/x86.fragment"
+
+# Baselines: the touched files' checker output on the base tree.
+ks_git checkout -q -f "$base"
+touched_c=$(printf '%s\n' $series_files | grep '\.c$' | grep -v '^tools/')
+base_c=$(for f in $touched_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
+ks_log "baseline sparse, coccinelle and kernel-doc on the base tree"
+reconfig
+kmake O="$x86" prepare >/dev/null 2>&1
+sparse_check "$work/sparse.base" $(objects $base_c)
+cocci_check "$work/cocci.base" $(objects $base_c) 2>/dev/null
+kdoc_check "$work/kdoc.base" $series_files
+
+n=0
+commits=($(ks_git rev-list --reverse "$base..$KS_BRANCH"))
 while read -r p; do
-	# checkpatch exits non-zero on any error, warning or check.
-	out=$(cd "$KS_TREE" && perl scripts/checkpatch.pl --strict --terse \
-		--no-tree "$KS_PATCHES/$p" 2>&1)
-	st=$?
-	[ -n "$out" ] && printf '%s\n' "$out" | grep -v '^total:' | sed 's/^/    /'
-	gate "$p" checkpatch $st "$(grep '^total:' <<<"$out")"
+	c=${commits[$n]:-}
+	n=$((n + 1))
+	subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$KS_PATCHES/$p")
+	[ -n "$c" ] && [ "$(ks_git log -1 --format=%s "$c")" = "$subject" ]
+	gate "$p" applies $? "commit $n of $KS_BRANCH is not this patch"
+	[ -n "$c" ] || continue
+	ks_git checkout -q -f "$c"
+	files=$(ks_git diff --name-only "$c~1" "$c")
+	cfiles=$(printf '%s\n' $files | grep '\.c$' | grep -v '^tools/')
+
+	(cd "$KS_TREE" && perl scripts/checkpatch.pl --strict --terse --no-tree \
+		"$KS_PATCHES/$p") >"$work/out" 2>&1
+	gate "$p" checkpatch $? "$(grep '^total:' "$work/out")"
+	grep -v '^total:' "$work/out" | sed 's/^/    /'
+
+	reconfig
+	kmake ARCH=um O="$uml" >"$work/out" 2>&1
+	gate "$p" build-uml $?; grep -E 'error' "$work/out" | head -n 10
+	kmake O="$x86" bzImage modules >"$work/out" 2>&1
+	gate "$p" build-x86 $?; grep -E 'error' "$work/out" | head -n 10
+
+	mine=$(for f in $added_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
+	kmake ARCH=um O="$uml" W=1 $(objects $mine) >"$work/out" 2>&1
+	! grep -q 'warning:' "$work/out"
+	gate "$p" w1 $? "W=1 warnings"; show "$work/out"
+
+	if [ -n "$cfiles" ]; then
+		sparse_check "$work/sparse" $(objects $cfiles)
+		new "$work/sparse.base" "$work/sparse" >"$work/out"
+		[ ! -s "$work/out" ]
+		gate "$p" sparse $? "new sparse warnings"; show "$work/out"
+
+	fi
+
+	kdocfiles=$(printf '%s\n' $files | grep -E '\.[ch]$' | grep -v '^tools/')
+	if [ -n "$kdocfiles" ]; then
+		kdoc_check "$work/kdoc" $kdocfiles
+		new "$work/kdoc.base" "$work/kdoc" >"$work/out"
+		[ ! -s "$work/out" ]
+		gate "$p" kernel-doc $? "new kernel-doc warnings"; show "$work/out"
+	fi
+
+	ours=0
+	for f in $files; do
+		for pat in $snippet_files; do
+			case "$f" in "$pat"|"$pat"*) ours=1 ;; esac
+		done
+	done
+	if [ "$ours" -eq 1 ]; then
+		(cd "$KS_TREE" && perl scripts/get_maintainer.pl --no-git \
+			--no-git-fallback --no-rolestats "$KS_PATCHES/$p") >"$work/out" 2>&1
+		grep -qF "$maint" "$work/out"
+		gate "$p" maintainers $? "get_maintainer.pl does not name $maint"
+	fi
 done < <(ks_series)
+ks_git checkout -q -f "$KS_BRANCH"
+# Let build-vm.sh configure its kernel afresh next time.
+rm -f "$x86/.config-inputs"
 
 entry=$(sed -n '/^KILL SWITCHES$/,/^$/p' "$KS_TREE/MAINTAINERS" | sed '/^$/d')
 [ "$entry" = "$(cat "$KS_TOP/MAINTAINERS.snippet")" ]
-gate series maintainers $? "MAINTAINERS entry differs from MAINTAINERS.snippet"
+gate series snippet $? "MAINTAINERS entry differs from MAINTAINERS.snippet"
+
+cover=$KS_PATCHES/0000-cover-letter.patch
+grep -q "^base-commit: $(ks_git rev-parse "$base")$" "$cover" && grep -q '^Tested on' "$cover"
+gate series cover $? "no base-commit or no 'Tested on' results"
+
+# b4 wants message ids to thread the series: give each patch one.
+for f in "$KS_PATCHES"/[0-9][0-9][0-9][0-9]-*.patch; do
+	i=$(basename "$f" | cut -c1-4)
+	awk -v i="$i" '!done && /^Date: /{
+		print; print "Message-Id: <killswitch-" i "@lists.invalid>"
+		if (i != "0000") print "In-Reply-To: <killswitch-0000@lists.invalid>"
+		done = 1; next } { print }' "$f"
+done >"$work/series.mbox"
+mkdir -p "$work/b4"
+(cd "$KS_TREE" && b4 am -m "$work/series.mbox" -n series -o "$work/b4") >"$work/out" 2>&1
+total=$(ks_series | wc -l)
+[ "$(grep -c '^Subject: \[PATCH' "$work/b4/series.mbx" 2>/dev/null)" = "$total" ]
+gate series b4 $? "b4 am did not produce $total patches"; grep -E 'ERROR|CRITICAL' "$work/out"
+
+cocci_check "$work/cocci" $(objects $touched_c)
+new "$work/cocci.base" "$work/cocci" >"$work/out"
+[ ! -s "$work/out" ]
+gate series coccinelle $? "new coccinelle reports"; show "$work/out"
+
+# The configuration a vendor builds: Debian's own, plus the series.
+ks_log "vendor config: configs/debian-$KS_BASE-amd64.config + CONFIG_KILLSWITCH=y"
+mkdir -p "$vendor"
+cp "$KS_TOP/configs/debian-$KS_BASE-amd64.config" "$vendor/.config"
+echo CONFIG_KILLSWITCH=y >>"$vendor/.config"
+kmake O="$vendor" olddefconfig >/dev/null
+grep -q '^CONFIG_KILLSWITCH=y' "$vendor/.config" && kmake O="$vendor" prepare >/dev/null 2>&1
+vendor_objs=$(for o in $(objects $touched_c); do
+	configured "$vendor/.config" "$o" && echo "$o"; done)
+kmake O="$vendor" $vendor_objs >"$work/out" 2>&1
+st=$?
+[ "$st" -eq 0 ] && [ -n "$vendor_objs" ] && ! grep -q 'warning:' "$work/out"
+gate series vendor $? "$(echo $vendor_objs | wc -w) objects built with Debian's config: $(echo $vendor_objs)"
+show "$work/out"
 exit $fail
