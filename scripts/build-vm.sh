@@ -51,7 +51,7 @@ mkdir -p "$out/selftests"
 make -s -C "$KS_TREE/tools/testing/selftests/killswitch" \
 	OUTPUT="$out/selftests" KHDR_INCLUDES="-isystem $build/usr/include" \
 	LDFLAGS=-static
-cp "$out/selftests/copyfail_test" "$out/selftests/dirtyfrag_test" \
+cp "$out/selftests/copyfail_test" "$out/selftests/dirtyfrag_test" "$out/selftests/rxrpc_test" \
 	"$KS_TREE/tools/testing/selftests/killswitch/dirtyfrag.sh" "$root/ks/"
 
 ks_log "making the initramfs"

@@ -120,7 +120,11 @@ dirtyfrag_checks()
 	selftest "dirtyfrag: disengaged, ESP decrypts in place" dirtyfrag.sh --expect-disengaged
 	engage dirtyfrag 1
 	selftest "dirtyfrag: engaged at run time" dirtyfrag.sh --expect-engaged
+	selftest "dirtyfrag: rxkad-encrypted rxrpc works while engaged" \
+		rxrpc_test --expect-engaged
 	engage dirtyfrag 0
+	selftest "dirtyfrag: rxkad-encrypted rxrpc works while disengaged" \
+		rxrpc_test --expect-disengaged
 }
 
 cmdline_checks()
@@ -132,6 +136,8 @@ cmdline_checks()
 	done
 	selftest "copyfail: engaged from the command line" copyfail_test --expect-engaged
 	selftest "dirtyfrag: engaged from the command line" dirtyfrag.sh --expect-engaged
+	selftest "dirtyfrag: rxrpc works, engaged from the command line" \
+		rxrpc_test --expect-engaged
 	engage copyfail 0
 	selftest "copyfail: disengaged at run time after boot" copyfail_test --expect-disengaged
 }
