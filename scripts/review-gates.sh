@@ -37,6 +37,9 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$KS_TOP/scripts/install-deps.sh" build vm review
+# The gates check out every patch in turn: never over uncommitted work.
+[ -z "$(ks_git status --porcelain --untracked-files=no)" ] ||
+	ks_die "$KS_TREE has uncommitted changes: commit (and export) them first"
 
 export PATH=/usr/lib/ccache:$PATH
 base=$(ks_git describe --tags --abbrev=0 --match 'debian/*' "$KS_BRANCH")

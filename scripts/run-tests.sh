@@ -38,20 +38,21 @@ step() {	# step NAME COMMAND...: a step that is one test
 # Steps made of several tests report "PASS ..."/"FAIL ..." lines or a
 # "kunit: N passed, M failed" line; count those.
 multi() {	# multi NAME COMMAND...
-	local name=$1 out st p f
+	local name=$1 log st p f
 	shift
 	echo
 	echo "=== $name"
-	out=$("$@" 2>&1)
-	st=$?
-	printf '%s\n' "$out"
-	if grep -q '^kunit: [0-9]* passed, [0-9]* failed$' <<<"$out"; then
-		p=$(sed -n 's/^kunit: \([0-9]*\) passed.*/\1/p' <<<"$out")
-		f=$(sed -n 's/^kunit: [0-9]* passed, \([0-9]*\) failed$/\1/p' <<<"$out")
+	log=$(mktemp)
+	"$@" 2>&1 | tee "$log"
+	st=${PIPESTATUS[0]}
+	if grep -q '^kunit: [0-9]* passed, [0-9]* failed$' "$log"; then
+		p=$(sed -n 's/^kunit: \([0-9]*\) passed.*/\1/p' "$log")
+		f=$(sed -n 's/^kunit: [0-9]* passed, \([0-9]*\) failed$/\1/p' "$log")
 	else
-		p=$(grep -c '^PASS ' <<<"$out")
-		f=$(grep -c '^FAIL ' <<<"$out")
+		p=$(grep -c '^PASS ' "$log")
+		f=$(grep -c '^FAIL ' "$log")
 	fi
+	rm -f "$log"
 	# A step that failed without saying which test failed counts as one.
 	[ "$st" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	count "$p" "$f"
