@@ -20,7 +20,8 @@ for group in "$@"; do
 		pkgs+=(qemu-system-x86 busybox-static iproute2)
 		;;
 	review)
-		pkgs+=(sparse coccinelle b4)
+		# coccicheck runs semantic patches scripted in OCaml too
+		pkgs+=(sparse coccinelle ocaml-nox b4)
 		;;
 	*)
 		ks_die "install-deps.sh: unknown group '$group'"

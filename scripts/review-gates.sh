@@ -80,7 +80,7 @@ checker()	# checker OUTFILE make-args... -- objects...
 			kmake ARCH=um O="$uml" "${args[@]}" "$o"
 		else
 			kmake O="$x86" "${args[@]}" "$o"
-		fi 2>&1
+		fi 2>&1 || echo "ERROR: $o: the checker failed"
 	done | grep -v -e '^/usr/bin/spatch' -e 'scripts/mod/empty' |
 		grep -E 'warning|error|WARNING|ERROR|: ' |
 		sed -E "s|$KS_TREE/||g; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" | sort -u >"$out"
