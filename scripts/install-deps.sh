@@ -17,7 +17,7 @@ for group in "$@"; do
 		       libssl-dev cpio xz-utils ccache rsync kmod)
 		;;
 	vm)
-		pkgs+=(qemu-system-x86 busybox-static iproute2)
+		pkgs+=(qemu-system-x86 busybox-static iproute2 netbase)
 		;;
 	review)
 		# coccicheck runs semantic patches scripted in OCaml too
