@@ -21,8 +21,7 @@ mkdir -p "$build"
 export PATH=/usr/lib/ccache:$PATH
 kmake() { make -s -C "$KS_TREE" O="$build" -j"$KS_JOBS" "$@"; }
 
-fragments=("$KS_TOP/configs/qemu-x86_64.config"
-	   "$KS_TREE/tools/testing/selftests/killswitch/config")
+mapfile -t fragments < <(ks_vm_fragments)
 
 # Configure from scratch only when an input changed: keeps rebuilds short.
 stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)

@@ -43,6 +43,12 @@ ks_git() {
 		-c core.editor=true -c format.signoff=false -c core.abbrev=12 "$@"
 }
 
+# Kconfig fragments of the QEMU test kernel, merged over tinyconfig.
+ks_vm_fragments() {
+	printf '%s\n' "$KS_TOP/configs/qemu-x86_64.config" \
+		"$KS_TREE/tools/testing/selftests/killswitch/config"
+}
+
 # Patch files of the series, in order, as listed in the series file.
 ks_series() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$KS_PATCHES/series"

@@ -137,8 +137,7 @@ mkdir -p "$uml"
 	--kunitconfig="$KS_TOP/kunit/killswitch.kunitconfig" \
 	--build_dir="$uml" >/dev/null)
 "$KS_TOP/scripts/build-vm.sh" --config-only >/dev/null
-cat "$KS_TOP/configs/qemu-x86_64.config" \
-	"$KS_TREE/tools/testing/selftests/killswitch/config" >"$work/x86.fragment"
+ks_vm_fragments | xargs cat >"$work/x86.fragment"
 
 # Baselines: the touched files' checker output on the base tree.
 ks_git checkout -q -f "$base"
