@@ -1,15 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # Entry points; the scripts in scripts/ do the work.  BASE selects the
-# vendor kernel (only 6.12 so far).
+# vendor kernel (6.12 or 6.1) for every target but test, which tests the
+# bases listed in BASES (default: every base scripts/lib.sh knows).
 
 BASE ?= 6.12
+BASES ?=
 export KS_BASE := $(BASE)
 
 .PHONY: help demo test tree export apply kunit vm gates
 
 help:
 	@echo "make demo          build the patched kernel, boot it in QEMU, show the switches at work"
-	@echo "make test          prepare the tree, apply the series, run every check and test"
+	@echo "make test          for each base: prepare the tree, apply the series, run every check and test"
 	@echo "make tree          prepare kernel-tree/linux-\$$BASE and apply the series"
 	@echo "make export        export the tree's commits back into patches/"
 	@echo "make apply TREE=…  apply the series to your own kernel git tree"
@@ -21,7 +23,7 @@ demo:
 	scripts/demo.sh
 
 test:
-	scripts/run-tests.sh
+	scripts/run-tests.sh $(BASES)
 
 tree:
 	scripts/prepare-tree.sh

@@ -4,7 +4,8 @@
 #
 # Usage: apply-series.sh [-d PATCHDIR] KERNEL_TREE
 #
-# PATCHDIR defaults to patches/ (the 6.12 series).  The tree must be a
+# PATCHDIR defaults to the series of KS_BASE (patches/ for 6.12,
+# patches/6.1/ for 6.1: make apply BASE=6.1 TREE=...).  The tree must be a
 # clean git work tree.  Each patch is applied with git am, without fuzz;
 # if one does not apply, the script names it, aborts the git am (the tree
 # is left on the last patch that applied) and exits non-zero.

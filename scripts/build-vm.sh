@@ -50,8 +50,9 @@ mkdir -p "$out/selftests"
 make -s -C "$KS_TREE/tools/testing/selftests/killswitch" \
 	OUTPUT="$out/selftests" KHDR_INCLUDES="-isystem $build/usr/include" \
 	LDFLAGS=-static
-cp "$out/selftests/copyfail_test" "$out/selftests/dirtyfrag_test" "$out/selftests/rxrpc_test" \
-	"$KS_TREE/tools/testing/selftests/killswitch/dirtyfrag.sh" "$root/ks/"
+# Every program the selftests' Makefile built, and their scripts.
+find "$out/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/ks/" \;
+cp "$KS_TREE"/tools/testing/selftests/killswitch/*.sh "$root/ks/"
 
 ks_log "making the initramfs"
 cp /bin/busybox "$root/bin/busybox"

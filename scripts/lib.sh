@@ -5,6 +5,8 @@
 # Debian package versions live here and nowhere else.
 
 KS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The vendor bases the series is carried on; the first is the default.
+KS_BASES="6.12 6.1"
 KS_BASE=${KS_BASE:-6.12}
 KS_CACHE=${KS_CACHE:-$HOME/.cache/killswitch}
 KS_JOBS=${KS_JOBS:-$(nproc)}
@@ -18,9 +20,18 @@ case "$KS_BASE" in
 	KS_PKG=linux-source-6.12
 	KS_PIN=6.12.117-1~deb12u1
 	KS_PATCHES=$KS_TOP/patches
+	KS_PER_PATCH_BUILDS=1
+	;;
+6.1)
+	KS_PKG=linux-source-6.1
+	KS_PIN=6.1.192-2
+	KS_PATCHES=$KS_TOP/patches/6.1
+	# The backport is built once as a whole, to keep CI within its time
+	# budget; review-gates.sh says so in its output.
+	KS_PER_PATCH_BUILDS=0
 	;;
 *)
-	echo "lib.sh: unknown base '$KS_BASE' (known: 6.12)" >&2
+	echo "lib.sh: unknown base '$KS_BASE' (known: $KS_BASES)" >&2
 	exit 2
 	;;
 esac

@@ -17,8 +17,9 @@ base_only=0
 
 "$KS_TOP/scripts/install-deps.sh" build
 
+# Empty if the package is not installed (dpkg-query fails if it never was).
 installed_version() {
-	dpkg-query -W -f='${Status} ${Version}' "$KS_PKG" 2>/dev/null |
+	{ dpkg-query -W -f='${Status} ${Version}' "$KS_PKG" 2>/dev/null || :; } |
 		sed -n 's/^install ok installed //p'
 }
 

@@ -10,8 +10,11 @@
 #   checkpatch   scripts/checkpatch.pl --strict: 0 errors, warnings, checks
 #   build-uml    the KUnit UML kernel builds (incrementally)
 #   build-x86    the QEMU x86_64 kernel and modules build (incrementally)
+#                (for a base with KS_PER_PATCH_BUILDS=0 in lib.sh, both
+#                builds run once, for the whole series, not per patch)
 #   w1           W=1 builds the objects of the files the series added (in
-#                the UML build, which has the KUnit suite): 0 warnings
+#                the UML build, which has the KUnit suite, or else in the
+#                x86 build, which has kprobes): they build, 0 warnings
 #   sparse       make C=2 on the objects the patch touches: no warning the
 #                base tree did not already have
 #   kernel-doc   scripts/kernel-doc -Wall on the C files and headers the
@@ -20,6 +23,7 @@
 #                patch that touches the files it lists
 # and for the series as a whole:
 #   snippet      the MAINTAINERS entry the series adds is MAINTAINERS.snippet
+#                (less the F: lines of files a backport does not have)
 #   cover        the cover letter carries base-commit and test results
 #   b4           b4 am reads the series from an mbox made of patches/
 #   coccinelle   make C=2 CHECK=scripts/coccicheck MODE=report on every
@@ -27,7 +31,8 @@
 #                report the base tree did not already have.  (Once, not per
 #                patch: all of the kernel's semantic patches take about half
 #                a minute per file on 2 cores.)
-#   vendor       Debian's production config + CONFIG_KILLSWITCH=y: every
+#   vendor       Debian's production config + CONFIG_KILLSWITCH=y (and
+#                CONFIG_KILLSWITCH_DYNAMIC=y where it exists): every
 #                object the series adds or touches builds with no warning
 #                (configs/debian-<base>-amd64.config)
 #
@@ -111,6 +116,14 @@ configured()	# configured CONFIGFILE OBJ
 	[ -z "$sym" ] || grep -q -E "^$sym=(y|m)$" "$1"
 }
 
+build_gates()	# build_gates PATCH: build both test kernels at this commit
+{
+	kmake ARCH=um O="$uml" >"$work/out" 2>&1
+	gate "$1" build-uml $?; grep -E 'error' "$work/out" | head -n 10
+	kmake O="$x86" bzImage modules >"$work/out" 2>&1
+	gate "$1" build-x86 $?; grep -E 'error' "$work/out" | head -n 10
+}
+
 # new BASEFILE NOWFILE: lines of NOWFILE that BASEFILE does not have
 new() { comm -13 "$1" "$2"; }
 
@@ -169,15 +182,19 @@ while read -r p; do
 	grep -v '^total:' "$work/out" | sed 's/^/    /'
 
 	reconfig
-	kmake ARCH=um O="$uml" >"$work/out" 2>&1
-	gate "$p" build-uml $?; grep -E 'error' "$work/out" | head -n 10
-	kmake O="$x86" bzImage modules >"$work/out" 2>&1
-	gate "$p" build-x86 $?; grep -E 'error' "$work/out" | head -n 10
+	[ "$KS_PER_PATCH_BUILDS" -eq 1 ] && build_gates "$p"
 
 	mine=$(for f in $added_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
-	kmake ARCH=um O="$uml" W=1 $(objects $mine) >"$work/out" 2>&1
-	! grep -q 'warning:' "$work/out"
-	gate "$p" w1 $? "W=1 warnings"; show "$work/out"
+	st=0
+	for o in $(objects $mine); do
+		if configured "$uml/.config" "$o"; then
+			kmake ARCH=um O="$uml" W=1 "$o" || st=1
+		else
+			kmake O="$x86" W=1 "$o" || st=1
+		fi
+	done >"$work/out" 2>&1
+	[ "$st" -eq 0 ] && ! grep -q 'warning:' "$work/out"
+	gate "$p" w1 $? "W=1 build failures or warnings"; show "$work/out"
 
 	if [ -n "$cfiles" ]; then
 		sparse_check "$work/sparse" $(objects $cfiles)
@@ -209,11 +226,24 @@ while read -r p; do
 	fi
 done < <(ks_series)
 ks_git checkout -q -f "$KS_BRANCH"
+if [ "$KS_PER_PATCH_BUILDS" -eq 0 ]; then
+	ks_log "base $KS_BASE: the UML and x86 kernels are built once, for the whole series"
+	reconfig
+	build_gates series
+fi
 # Let build-vm.sh configure its kernel afresh next time.
 rm -f "$x86/.config-inputs"
 
+# The snippet is the entry of the newest series; a backport that does not
+# carry every file yet lists the snippet's other lines.
 entry=$(sed -n '/^KILL SWITCHES$/,/^$/p' "$KS_TREE/MAINTAINERS" | sed '/^$/d')
-[ "$entry" = "$(cat "$KS_TOP/MAINTAINERS.snippet")" ]
+want=$(while IFS= read -r line; do
+	case "$line" in
+	F:*) [ -e "$KS_TREE/${line#F:?}" ] && echo "$line" ;;
+	*) echo "$line" ;;
+	esac
+done <"$KS_TOP/MAINTAINERS.snippet")
+[ "$entry" = "$want" ]
 gate series snippet $? "MAINTAINERS entry differs from MAINTAINERS.snippet"
 
 cover=$KS_PATCHES/0000-cover-letter.patch
@@ -239,11 +269,12 @@ new "$work/cocci.base" "$work/cocci" >"$work/out"
 [ ! -s "$work/out" ]
 gate series coccinelle $? "new coccinelle reports"; show "$work/out"
 
-# The configuration a vendor builds: Debian's own, plus the series.
-ks_log "vendor config: configs/debian-$KS_BASE-amd64.config + CONFIG_KILLSWITCH=y"
+# The configuration a vendor builds: Debian's own, plus the series (with
+# function overrides, where the series has them).
+ks_log "vendor config: configs/debian-$KS_BASE-amd64.config + CONFIG_KILLSWITCH(_DYNAMIC)=y"
 mkdir -p "$vendor"
 cp "$KS_TOP/configs/debian-$KS_BASE-amd64.config" "$vendor/.config"
-echo CONFIG_KILLSWITCH=y >>"$vendor/.config"
+printf 'CONFIG_KILLSWITCH=y\nCONFIG_KILLSWITCH_DYNAMIC=y\n' >>"$vendor/.config"
 kmake O="$vendor" olddefconfig >/dev/null
 grep -q '^CONFIG_KILLSWITCH=y' "$vendor/.config" && kmake O="$vendor" prepare >/dev/null 2>&1
 vendor_objs=$(for o in $(objects $touched_c); do

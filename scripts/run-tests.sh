@@ -1,16 +1,45 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The test command (make test): prepare the tree from the Debian package,
-# apply the series, check it, run the KUnit suite on UML and the
-# scenarios in a QEMU VM.  Works on a bare
-# machine: every step installs what it needs.
+# The test command (make test): for each vendor base, prepare the tree
+# from the Debian package, apply the series, check it, run the KUnit suite
+# on UML and the scenarios in a QEMU VM.  Works on a bare machine: every
+# step installs what it needs.
 #
-# Usage: [KS_BASE=6.12] run-tests.sh
+# Usage: run-tests.sh [BASE...]    (default: every base lib.sh knows)
 #
-# Each step counts its own passes and failures; the last line is the sum,
-# "N passed, N failed".  Exits non-zero if anything failed.
+# Each step counts its own passes and failures; each base ends with its
+# own count and the last line is the sum, "N passed, N failed".  Exits
+# non-zero if anything failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+
+if [ $# -ne 1 ]; then
+	# One run per base, each in its own process (lib.sh reads KS_BASE).
+	total_passed=0
+	total_failed=0
+	summary=()
+	start=$SECONDS
+	for b in ${@:-$KS_BASES}; do
+		log=$(mktemp)
+		"$0" "$b" 2>&1 | tee "$log"
+		line=$(tail -n 1 "$log")
+		rm -f "$log"
+		p=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' <<<"$line")
+		f=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' <<<"$line")
+		[ -n "$p" ] || { p=0; f=1; }
+		total_passed=$((total_passed + p))
+		total_failed=$((total_failed + f))
+		summary+=("base $b: $p passed, $f failed")
+	done
+	echo
+	printf '%s\n' "${summary[@]}"
+	echo "all bases, $((SECONDS - start)) s"
+	echo "$total_passed passed, $total_failed failed"
+	[ "$total_failed" -eq 0 ]
+	exit
+fi
+KS_BASE=$1
+. "$KS_TOP/scripts/lib.sh"
 
 passed=0
 failed=0

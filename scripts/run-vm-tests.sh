@@ -38,5 +38,11 @@ boot()	# boot NAME KERNEL-PARAMETERS...
 	boot plain
 	boot cmdline disable_copyfail disable_dirtyfrag
 	boot badcmdline killswitch=copyfail,,nosuch,copyfail disable_dirtyfrag=1
+	# Function overrides, where the series has them.
+	if grep -q '^config KILLSWITCH_DYNAMIC$' "$KS_TREE/kernel/Kconfig.killswitch"; then
+		boot fn
+		boot fncmdline lockdown=integrity \
+			killswitch=copyfail,af_alg:af_alg_sendmsg=-1,capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2
+	fi
 } | tee "$out/results.txt"
 ! grep -q '^FAIL ' "$out/results.txt"

@@ -4,10 +4,11 @@
 # prints one line, "KS-PASS <what>" or "KS-FAIL <what>", that
 # scripts/run-vm-tests.sh counts; selftest output is shown indented.
 #
-# Usage: scenarios.sh plain|cmdline|badcmdline|demo-copyfail|demo-dirtyfrag
+# Usage: scenarios.sh plain|cmdline|badcmdline|fn|fncmdline|demo-copyfail|demo-dirtyfrag
 
 SYS=/proc/sys/kernel/killswitch
-STATUS=/sys/kernel/security/killswitch/status
+KS=/sys/kernel/security/killswitch
+STATUS=$KS/status
 
 pass() { echo "KS-PASS $*"; }
 fail() { echo "KS-FAIL $*"; }
@@ -142,6 +143,148 @@ cmdline_checks()
 	selftest "copyfail: disengaged at run time after boot" copyfail_test --expect-disengaged
 }
 
+# Function overrides (CONFIG_KILLSWITCH_DYNAMIC), on af_alg_sendmsg(): the
+# function every AF_ALG skcipher and AEAD sendmsg() goes through, while
+# hashing (hash_sendmsg()) does not.
+control() { echo "$1" >"$KS/control"; }
+engaged_is() { [ "$(cat "$KS/engaged")" = "$1" ]; }
+tainted_h() { [ $(($(cat /proc/sys/kernel/tainted) >> 19 & 1)) -eq 1 ]; }
+unload_af_alg() { for m in algif_aead algif_skcipher algif_hash af_alg; do
+	! loaded "$m" || unload "$m" || return 1; done; }
+
+refused_cmd()	# refused_cmd COMMAND RUNNER: must fail and change nothing
+{
+	before=$(cat "$KS/engaged")
+	if $2 "echo '$1' >$KS/control" 2>/dev/null; then
+		return 1
+	fi
+	engaged_is "$before"
+}
+
+kunit_suite()	# kunit_suite MODULE: load a KUnit suite, one check per case
+{
+	modprobe "$1" || { fail "kunit $1: the module loads"; return; }
+	results=$(dmesg | sed -E -n "s/.*[[:space:]](not ok|ok) [0-9]+ (${1}_[a-z_]+)\$/\1 \2/p")
+	[ -n "$results" ] || { fail "kunit $1: the suite ran"; return; }
+	echo "$results" | while read -r result name; do
+		if [ "$result" = ok ]; then pass "kunit: $name"; else fail "kunit: $name"; fi
+	done
+}
+
+fn_checks()
+{
+	check "fn: control, engaged and denied files, modes 200, 400 and 444" sh -c \
+		"[ \"\$(stat -c %a $KS/control $KS/engaged $KS/denied | tr -d '\\n')\" = 200400444 ]"
+	check "fn: nothing engaged at boot, no H taint" sh -c \
+		"[ -z \"\$(cat $KS/engaged)\" ] && [ \$((\$(cat /proc/sys/kernel/tainted) >> 19 & 1)) = 0 ]"
+	selftest "fn: AF_ALG works before any override" fn_override_test --expect-normal
+
+	check "fn: 'engage af_alg_sendmsg -1' accepted" control "engage af_alg_sendmsg -1"
+	selftest "fn: skcipher sendmsg() gets EPERM, hashing works" fn_override_test --expect-ret -1
+	check "fn: engaged lists 'af_alg_sendmsg -1'" engaged_is "af_alg_sendmsg -1"
+	check "fn: hits counted" sh -c "[ \$(cat $KS/fn/af_alg_sendmsg/hits) -ge 1 ]"
+	check "fn: the kernel is tainted H" tainted_h
+	check "fn: engaging is logged with pid, uid, auid, ses and comm" \
+		logged 'function af_alg_sendmsg engaged (retval -1) by pid=[0-9]* uid=0 auid=[0-9]* ses=[0-9]* comm='
+	check "fn: the retval file changes the value" sh -c "echo -22 >$KS/fn/af_alg_sendmsg/retval"
+	selftest "fn: skcipher sendmsg() now gets EINVAL" fn_override_test --expect-ret -22
+	check "fn: retval 5 is refused without force" sh -c "! echo 5 >$KS/fn/af_alg_sendmsg/retval"
+	check "fn: retval 5 is accepted with force" sh -c "echo '5 force' >$KS/fn/af_alg_sendmsg/retval"
+	selftest "fn: skcipher sendmsg() now returns 5" fn_override_test --expect-ret 5
+
+	for cmd in "engage capable 0" "engage ns_capable 1" "engage security_file_open 0" \
+		   "engage cap_capable 0" "engage audit_log_start 0" "engage __kmalloc_noprof 0" \
+		   "engage schedule 0" "engage commit_creds 0" "engage __secure_computing 0" \
+		   "engage register_kprobe 0" "engage proc_sys_call_handler 0" \
+		   "engage udp_sendmsg 2" "engage udp_sendmsg 0x7fffffff" \
+		   "engage no_such_function_xyz 0" "engage af_alg_sendmsg" "frobnicate af_alg_sendmsg 1" \
+		   "tryengage udp_sendmsg -1 0" "engage ../x 0"; do
+		check "fn: '$cmd' is refused and changes nothing" refused_cmd "$cmd" as_root
+	done
+	check "fn: a denied function is logged with the reason" \
+		logged 'function capable refused: a capability check must not be overridden'
+	check "fn: uid 1000 cannot engage" refused_cmd "engage udp_sendmsg -1" as_nobody
+	check "fn: root of a child user namespace cannot engage" \
+		refused_cmd "engage udp_sendmsg -1" in_userns
+	check "fn: the denied file lists the LSM hooks" grep -q '^security_\*' "$KS/denied"
+
+	check "fn: 'disengage af_alg_sendmsg' accepted" control "disengage af_alg_sendmsg"
+	check "fn: nothing engaged, fn/af_alg_sendmsg gone" sh -c \
+		"[ -z \"\$(cat $KS/engaged)\" ] && [ ! -e $KS/fn/af_alg_sendmsg ]"
+	selftest "fn: AF_ALG works again" fn_override_test --expect-normal
+
+	check "fn: tryengage commits on an idle function" control "tryengage af_alg_sendmsg -1 1"
+	selftest "fn: engaged by tryengage" fn_override_test --expect-ret -1
+	control "disengage af_alg_sendmsg"
+	fn_override_test --busy 4 &
+	sleep 1
+	check "fn: tryengage aborts on a busy function (EBUSY)" \
+		sh -c "! echo 'tryengage af_alg_sendmsg -1 1' >$KS/control"
+	wait
+	check "fn: the aborted tryengage left nothing engaged" engaged_is ""
+	check "fn: the abort is logged with the call count" \
+		logged 'function af_alg_sendmsg not engaged: [0-9]* calls in 1 s'
+	selftest "fn: AF_ALG works after the aborted tryengage" fn_override_test --expect-normal
+
+	check "fn: af_alg unloads" unload_af_alg
+	check "fn: af_alg:af_alg_sendmsg engaged while af_alg is not loaded" \
+		control "engage af_alg:af_alg_sendmsg -1"
+	check "fn: engaged lists it as pending" engaged_is "af_alg:af_alg_sendmsg -1 pending"
+	selftest "fn: in effect as af_alg loads" fn_override_test --expect-ret -1
+	check "fn: engaged lists it as engaged" engaged_is "af_alg:af_alg_sendmsg -1"
+	check "fn: af_alg unloads again" unload_af_alg
+	check "fn: pending again while af_alg is unloaded" engaged_is "af_alg:af_alg_sendmsg -1 pending"
+	selftest "fn: in effect again after af_alg reloads" fn_override_test --expect-ret -1
+	control "disengage af_alg:af_alg_sendmsg"
+
+	mount -t tracefs tracefs /sys/kernel/tracing
+	echo af_alg_sendmsg >/sys/kernel/tracing/set_ftrace_filter
+	echo function >/sys/kernel/tracing/current_tracer
+	check "fn: engaged on a function the function tracer traces" \
+		control "engage af_alg_sendmsg -1"
+	selftest "fn: override and tracer on one function, override works" \
+		fn_override_test --expect-ret -1
+	check "fn: the tracer saw the overridden calls" \
+		grep -q 'af_alg_sendmsg' /sys/kernel/tracing/trace
+	control "disengage af_alg_sendmsg"
+	selftest "fn: disengaged, traced function works" fn_override_test --expect-normal
+	echo nop >/sys/kernel/tracing/current_tracer
+
+	check "fn: a script written for the upstream interface runs unchanged" \
+		upstream-script.sh af_alg_sendmsg -1
+	kunit_suite killswitch_fn_test
+}
+
+# Booted with: lockdown=integrity killswitch=copyfail,af_alg:af_alg_sendmsg=-1,
+# capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2
+fncmdline_checks()
+{
+	pass "fn: bad function overrides on the command line: the boot reached user space"
+	check "fn: the kernel is locked down (integrity)" grep -q '\[integrity\]' "$KS/../lockdown"
+	check "fn: killswitch=copyfail applied" is_state copyfail 1
+	check "fn: af_alg:af_alg_sendmsg=-1 pending until af_alg loads" \
+		engaged_is "af_alg:af_alg_sendmsg -1 pending"
+	check "fn: logged as from the kernel command line" \
+		logged 'function af_alg:af_alg_sendmsg pending until its module loads (retval -1) by the kernel command line'
+	for item in capable=0 no_such_fn=1 esp4:esp_input=7 esp4:esp_input= af_alg:af_alg_sendmsg=-2; do
+		check "fn: bad item '$item' warned and skipped" \
+			logged "function override '$item' ignored"
+	done
+	selftest "fn: in effect as af_alg loads, under lockdown" fn_override_test --expect-ret -1
+	for cmd in "engage udp_sendmsg -1" "disengage af_alg:af_alg_sendmsg" "disengage_all" \
+		   "tryengage udp_sendmsg -1 1"; do
+		check "fn: lockdown refuses '$cmd'" refused_cmd "$cmd" as_root
+	done
+	check "fn: lockdown refuses a retval change" \
+		sh -c "! echo -22 >'$KS/fn/af_alg:af_alg_sendmsg/retval'"
+	check "fn: the refusal is logged" logged 'refused: the kernel is locked down'
+	selftest "fn: the boot-time override still works" fn_override_test --expect-ret -1
+	engage dirtyfrag 1
+	check "fn: a curated switch still engages at run time under lockdown" is_state dirtyfrag 1
+	engage dirtyfrag 0
+	check "fn: and disengages" is_state dirtyfrag 0
+}
+
 # Booted with: killswitch=copyfail,,nosuch,copyfail disable_dirtyfrag=1
 badcmdline_checks()
 {
@@ -166,6 +309,12 @@ cmdline)
 	;;
 badcmdline)
 	badcmdline_checks
+	;;
+fn)
+	fn_checks
+	;;
+fncmdline)
+	fncmdline_checks
 	;;
 demo-copyfail|demo-dirtyfrag)
 	/ks/demo.sh "${1#demo-}"
