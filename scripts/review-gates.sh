@@ -25,6 +25,7 @@
 #   snippet      the MAINTAINERS entry the series adds is MAINTAINERS.snippet
 #                (less the F: lines of files a backport does not have)
 #   cover        the cover letter carries base-commit and test results
+#   subjects     no Subject: line is folded (b4 0.12 cannot read them)
 #   b4           b4 am reads the series from an mbox made of patches/
 #   coccinelle   make C=2 CHECK=scripts/coccicheck MODE=report on every
 #                object the series touches, at the end of the series: no
@@ -52,7 +53,9 @@ uml=$KS_CACHE/kunit-$KS_BASE
 x86=$KS_CACHE/vm-$KS_BASE/build
 vendor=$KS_CACHE/vendor-$KS_BASE
 work=$(mktemp -d)
-trap 'rm -rf "$work"; ks_git checkout -q -f "$KS_BRANCH"' EXIT
+# The per-patch builds reconfigure the VM kernel's build directory: on any
+# exit, let build-vm.sh configure it afresh next time.
+trap 'rm -rf "$work"; rm -f "$x86/.config-inputs"; ks_git checkout -q -f "$KS_BRANCH"' EXIT
 
 fail=0
 gate()	# gate PATCH NAME STATUS [DETAIL]
@@ -168,7 +171,9 @@ commits=($(ks_git rev-list --reverse "$base..$KS_BRANCH"))
 while read -r p; do
 	c=${commits[$n]:-}
 	n=$((n + 1))
-	subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$KS_PATCHES/$p")
+	subject=$(awk '/^Subject: / { s = $0
+		while ((getline l) > 0 && l ~ /^[ \t]/) s = s l
+		sub(/^Subject: \[PATCH[^]]*\] /, "", s); print s; exit }' "$KS_PATCHES/$p")
 	[ -n "$c" ] && [ "$(ks_git log -1 --format=%s "$c")" = "$subject" ]
 	gate "$p" applies $? "commit $n of $KS_BRANCH is not this patch"
 	[ -n "$c" ] || continue
@@ -231,8 +236,6 @@ if [ "$KS_PER_PATCH_BUILDS" -eq 0 ]; then
 	reconfig
 	build_gates series
 fi
-# Let build-vm.sh configure its kernel afresh next time.
-rm -f "$x86/.config-inputs"
 
 # The snippet is the entry of the newest series; a backport that does not
 # carry every file yet lists the snippet's other lines.
@@ -249,6 +252,14 @@ gate series snippet $? "MAINTAINERS entry differs from MAINTAINERS.snippet"
 cover=$KS_PATCHES/0000-cover-letter.patch
 grep -q "^base-commit: $(ks_git rev-parse "$base")$" "$cover" && grep -q '^Tested on' "$cover"
 gate series cover $? "no base-commit or no 'Tested on' results"
+
+# git format-patch folds a Subject: line longer than 78 characters, and
+# b4 0.12 cannot read a folded one: keep subjects short.
+folded=$(for f in "$KS_PATCHES"/[0-9][0-9][0-9][0-9]-*.patch; do
+	awk '/^Subject: / { getline l; if (l ~ /^[ \t]/) print FILENAME; exit }' "$f"
+done)
+[ -z "$folded" ]
+gate series subjects $? "folded Subject: lines in $(echo $folded)"
 
 # b4 wants message ids to thread the series: give each patch one.
 for f in "$KS_PATCHES"/[0-9][0-9][0-9][0-9]-*.patch; do

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the test VM and run the kill-switch scenarios with real syscalls:
 # one boot without kill-switch parameters, one with disable_copyfail
-# disable_dirtyfrag, one with malformed parameters.
+# disable_dirtyfrag, one with malformed parameters, and where the series
+# has function overrides, one exercising them and one with lockdown and
+# function items on the command line.
 #
 # Usage: [KS_BASE=6.12] run-vm-tests.sh    (after prepare-tree.sh)
 #
