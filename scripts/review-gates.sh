@@ -190,6 +190,9 @@ while read -r p; do
 	[ "$KS_PER_PATCH_BUILDS" -eq 1 ] && build_gates "$p"
 
 	mine=$(for f in $added_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
+	# Prepare without W=1 first: only our objects are built with it.
+	kmake ARCH=um O="$uml" prepare >/dev/null 2>&1
+	kmake O="$x86" prepare >/dev/null 2>&1
 	st=0
 	for o in $(objects $mine); do
 		if configured "$uml/.config" "$o"; then
