@@ -142,8 +142,8 @@ reconfig()
 }
 
 series_files=$(ks_git diff --name-only "$base" "$KS_BRANCH")
-added_c=$(ks_git diff --name-only --diff-filter=A "$base" "$KS_BRANCH" | grep '\.c$' |
-	  grep -v '^tools/')
+added=$(ks_git diff --name-only --diff-filter=A "$base" "$KS_BRANCH" | grep -v '^tools/')
+added_c=$(printf '%s\n' $added | grep '\.c$')
 maint=$(sed -n 's/^M:\t//p' "$KS_TOP/MAINTAINERS.snippet")
 snippet_files=$(sed -n 's/^F:\t//p' "$KS_TOP/MAINTAINERS.snippet")
 
@@ -190,9 +190,6 @@ while read -r p; do
 	[ "$KS_PER_PATCH_BUILDS" -eq 1 ] && build_gates "$p"
 
 	mine=$(for f in $added_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
-	# Prepare without W=1 first: only our objects are built with it.
-	kmake ARCH=um O="$uml" prepare >/dev/null 2>&1
-	kmake O="$x86" prepare >/dev/null 2>&1
 	st=0
 	for o in $(objects $mine); do
 		if configured "$uml/.config" "$o"; then
@@ -201,8 +198,11 @@ while read -r p; do
 			kmake O="$x86" W=1 "$o" || st=1
 		fi
 	done >"$work/out" 2>&1
-	[ "$st" -eq 0 ] && ! grep -q 'warning:' "$work/out"
-	gate "$p" w1 $? "W=1 build failures or warnings"; show "$work/out"
+	# W=1 also rebuilds the architecture's asm-offsets, whose warnings are
+	# the base tree's: count only those in the files the series adds.
+	grep 'warning:' "$work/out" | grep -F -f <(printf '%s\n' $added) >"$work/w1"
+	[ "$st" -eq 0 ] && [ ! -s "$work/w1" ]
+	gate "$p" w1 $? "W=1 build failures or warnings"; show "$work/w1"
 
 	if [ -n "$cfiles" ]; then
 		sparse_check "$work/sparse" $(objects $cfiles)
