@@ -28,16 +28,18 @@
 #   subjects     no Subject: line is folded (b4 0.12 cannot read them)
 #   b4           b4 am reads the series from an mbox made of patches/
 #   coccinelle   make C=2 CHECK=scripts/coccicheck MODE=report on every
-#                object the series touches, at the end of the series: no
-#                report the base tree did not already have.  (Once, not per
-#                patch: all of the kernel's semantic patches take about half
-#                a minute per file on 2 cores.)
+#                object the series touches, with the whole series applied:
+#                no report the base tree did not already have.  (Once, not
+#                per patch: the kernel's 70 semantic patches take about 80 s
+#                per file on one core.  The base tree is checked only when
+#                the series has reports, since only then can one be new.)
 #   vendor       Debian's production config + CONFIG_KILLSWITCH=y (and
 #                CONFIG_KILLSWITCH_DYNAMIC=y where it exists): every
 #                object the series adds or touches builds with no warning
 #                (configs/debian-<base>-amd64.config)
 #
-# Prints "PASS|FAIL <patch>: <gate>" lines and exits non-zero on a failure.
+# Prints "PASS|FAIL <patch>: <gate> [N s]" lines (N: seconds since the
+# previous line) and exits non-zero on a failure.
 # Build output is reused from $KS_CACHE, so a warm run takes minutes.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -58,12 +60,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"; rm -f "$x86/.config-inputs"; ks_git checkout -q -f "$KS_BRANCH"' EXIT
 
 fail=0
+since=$SECONDS
 gate()	# gate PATCH NAME STATUS [DETAIL]
 {
+	# [N s]: the time since the previous gate line, to see where CI's
+	# time goes.
+	local t="[$((SECONDS - since)) s]"
+	since=$SECONDS
 	if [ "$3" -eq 0 ]; then
-		echo "PASS $1: $2"
+		echo "PASS $1: $2 $t"
 	else
-		echo "FAIL $1: $2${4:+ ($4)}"
+		echo "FAIL $1: $2${4:+ ($4)} $t"
 		fail=1
 	fi
 }
@@ -76,20 +83,26 @@ objects() { printf '%s\n' "$@" | sed -n 's/\.c$/.o/p'; }
 
 # Run a checker on objects, each in the build that compiles it: the UML
 # build has the KUnit suite, the x86 build has the call sites' subsystems.
+# One make per build directory, so that -j checks files in parallel.
 # Output is normalised (no paths, line or column numbers) and sorted.
 checker()	# checker OUTFILE make-args... -- objects...
 {
 	local out=$1 args=() o
+	local -a in_uml=() in_x86=()
 	shift
 	while [ "$1" != -- ]; do args+=("$1"); shift; done
 	shift
 	for o in "$@"; do
-		if [ -f "$uml/$o" ]; then
-			kmake ARCH=um O="$uml" "${args[@]}" "$o"
-		else
-			kmake O="$x86" "${args[@]}" "$o"
-		fi 2>&1 || echo "ERROR: $o: the checker failed"
-	done | grep -v -e '^/usr/bin/spatch' -e 'scripts/mod/empty' |
+		if [ -f "$uml/$o" ]; then in_uml+=("$o"); else in_x86+=("$o"); fi
+	done
+	{
+		[ ${#in_uml[@]} -eq 0 ] ||
+			kmake -Otarget ARCH=um O="$uml" "${args[@]}" "${in_uml[@]}" ||
+			echo "ERROR: ${in_uml[*]}: the checker failed"
+		[ ${#in_x86[@]} -eq 0 ] ||
+			kmake -Otarget O="$x86" "${args[@]}" "${in_x86[@]}" ||
+			echo "ERROR: ${in_x86[*]}: the checker failed"
+	} 2>&1 | grep -v -e '^/usr/bin/spatch' -e 'scripts/mod/empty' |
 		grep -E 'warning|error|WARNING|ERROR|: ' |
 		sed -E "s|$KS_TREE/||g; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" | sort -u >"$out"
 }
@@ -155,16 +168,22 @@ mkdir -p "$uml"
 "$KS_TOP/scripts/build-vm.sh" --config-only >/dev/null
 ks_vm_fragments | xargs cat >"$work/x86.fragment"
 
+touched_c=$(printf '%s\n' $series_files | grep '\.c$' | grep -v '^tools/')
+ks_log "coccinelle on the objects the series touches"
+cocci_check "$work/cocci" $(objects $touched_c)
+
 # Baselines: the touched files' checker output on the base tree.
 ks_git checkout -q -f "$base"
-touched_c=$(printf '%s\n' $series_files | grep '\.c$' | grep -v '^tools/')
 base_c=$(for f in $touched_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
-ks_log "baseline sparse, coccinelle and kernel-doc on the base tree"
+ks_log "baseline sparse, kernel-doc (and coccinelle if it reported) on the base tree"
 reconfig
 kmake O="$x86" prepare >/dev/null 2>&1
 sparse_check "$work/sparse.base" $(objects $base_c)
-cocci_check "$work/cocci.base" $(objects $base_c) 2>/dev/null
+: >"$work/cocci.base"
+[ -s "$work/cocci" ] && cocci_check "$work/cocci.base" $(objects $base_c)
 kdoc_check "$work/kdoc.base" $series_files
+ks_log "configuration and baselines took $((SECONDS - since)) s"
+since=$SECONDS
 
 n=0
 commits=($(ks_git rev-list --reverse "$base..$KS_BRANCH"))
@@ -278,7 +297,6 @@ total=$(ks_series | wc -l)
 [ "$(grep -c '^Subject: \[PATCH' "$work/b4/series.mbx" 2>/dev/null)" = "$total" ]
 gate series b4 $? "b4 am did not produce $total patches"; grep -E 'ERROR|CRITICAL' "$work/out"
 
-cocci_check "$work/cocci" $(objects $touched_c)
 new "$work/cocci.base" "$work/cocci" >"$work/out"
 [ ! -s "$work/out" ]
 gate series coccinelle $? "new coccinelle reports"; show "$work/out"

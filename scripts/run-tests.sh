@@ -51,15 +51,15 @@ count() {	# count PASSED FAILED
 }
 
 step() {	# step NAME COMMAND...: a step that is one test
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	echo
 	echo "=== $name"
 	if "$@"; then
-		echo "PASS: $name"
+		echo "PASS: $name [$((SECONDS - t0)) s]"
 		count 1 0
 	else
-		echo "FAIL: $name"
+		echo "FAIL: $name [$((SECONDS - t0)) s]"
 		count 0 1
 	fi
 }
@@ -67,7 +67,7 @@ step() {	# step NAME COMMAND...: a step that is one test
 # Steps made of several tests report "PASS ..."/"FAIL ..." lines or a
 # "kunit: N passed, M failed" line; count those.
 multi() {	# multi NAME COMMAND...
-	local name=$1 log st p f
+	local name=$1 log st p f t0=$SECONDS
 	shift
 	echo
 	echo "=== $name"
@@ -85,6 +85,7 @@ multi() {	# multi NAME COMMAND...
 	# A step that failed without saying which test failed counts as one.
 	[ "$st" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	count "$p" "$f"
+	echo "=== $name: $p passed, $f failed [$((SECONDS - t0)) s]"
 }
 
 step "prepare the tree and apply the series with git am ($KS_BASE)" \
