@@ -48,10 +48,13 @@ ks_base_tag() { printf 'debian/%s' "${1//\~/_}"; }
 
 # Run git in the kernel tree with the project identity and a fixed hash
 # abbreviation, whatever the user's configuration (or the size of the
-# object store, which git's automatic abbreviation depends on) says.
+# object store, which git's automatic abbreviation depends on) says.  No
+# automatic gc: after the base commit's 80000 loose objects it would pack
+# them in the background for minutes, beside the kernel builds.
 ks_git() {
 	git -C "$KS_TREE" -c user.name="$KS_NAME" -c user.email="$KS_EMAIL" \
-		-c core.editor=true -c format.signoff=false -c core.abbrev=12 "$@"
+		-c core.editor=true -c format.signoff=false -c core.abbrev=12 \
+		-c gc.auto=0 "$@"
 }
 
 # Kconfig fragments of the QEMU test kernel, merged over tinyconfig.
