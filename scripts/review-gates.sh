@@ -81,10 +81,21 @@ kmake() { make -s -C "$KS_TREE" -j"$KS_JOBS" "$@"; }
 # Object files of the C files among the given paths.
 objects() { printf '%s\n' "$@" | sed -n 's/\.c$/.o/p'; }
 
-# Run a checker on objects, each in the build that compiles it: the UML
-# build has the KUnit suite, the x86 build has the call sites' subsystems.
-# One make per build directory, so that -j checks files in parallel.
-# Output is normalised (no paths, line or column numbers) and sorted.
+# Is OBJ built with CONFIGFILE?  Read from its directory's Makefile:
+# obj-$(CONFIG_FOO) += OBJ needs CONFIG_FOO=y or m.
+configured()	# configured CONFIGFILE OBJ
+{
+	local sym
+	sym=$(sed -n -E "s/^obj-\\$\((CONFIG_[A-Z0-9_]+)\).*[ \t]$(basename "$2")( |\t|$).*/\1/p" \
+		"$KS_TREE/$(dirname "$2")/Makefile" | head -n 1)
+	[ -z "$sym" ] || grep -q -E "^$sym=(y|m)$" "$1"
+}
+
+# Run a checker on objects, each in a build whose configuration has it:
+# the UML build has the KUnit suite, the x86 build has the call sites'
+# subsystems.  One make per build directory, so that -j checks files in
+# parallel.  Output is normalised (no paths, line or column numbers) and
+# sorted.
 checker()	# checker OUTFILE make-args... -- objects...
 {
 	local out=$1 args=() o
@@ -93,7 +104,11 @@ checker()	# checker OUTFILE make-args... -- objects...
 	while [ "$1" != -- ]; do args+=("$1"); shift; done
 	shift
 	for o in "$@"; do
-		if [ -f "$uml/$o" ]; then in_uml+=("$o"); else in_x86+=("$o"); fi
+		if configured "$uml/.config" "$o"; then
+			in_uml+=("$o")
+		else
+			in_x86+=("$o")
+		fi
 	done
 	{
 		[ ${#in_uml[@]} -eq 0 ] ||
@@ -122,15 +137,6 @@ kdoc_check()	# kdoc_check OUTFILE files...
 	done) | sed 's|:[0-9]*:|:|' | sort -u >"$out"
 }
 
-# Is OBJ built with CONFIGFILE?  Read from its directory's Makefile:
-# obj-$(CONFIG_FOO) += OBJ needs CONFIG_FOO=y or m.
-configured()	# configured CONFIGFILE OBJ
-{
-	local sym
-	sym=$(sed -n -E "s/^obj-\\$\((CONFIG_[A-Z0-9_]+)\).*[ \t]$(basename "$2")( |\t|$).*/\1/p" \
-		"$KS_TREE/$(dirname "$2")/Makefile" | head -n 1)
-	[ -z "$sym" ] || grep -q -E "^$sym=(y|m)$" "$1"
-}
 
 build_gates()	# build_gates PATCH: build both test kernels at this commit
 {
