@@ -17,7 +17,8 @@ for group in "$@"; do
 		       libssl-dev cpio xz-utils ccache rsync kmod)
 		;;
 	vm)
-		pkgs+=(qemu-system-x86 busybox-static iproute2 netbase)
+		# pahole (dwarves) makes the VM kernel's BTF
+		pkgs+=(qemu-system-x86 busybox-static iproute2 netbase dwarves)
 		;;
 	review)
 		# coccicheck runs semantic patches scripted in OCaml too

@@ -203,6 +203,15 @@ fn_checks()
 	done
 	check "fn: a denied function is logged with the reason" \
 		logged 'function capable refused: a capability check must not be overridden'
+	# The kernel has BTF: a value must fit the function's return type.
+	check "fn: 'engage crypto_alloc_skcipher 1' is refused, it returns a pointer" \
+		refused_cmd "engage crypto_alloc_skcipher 1" as_root
+	check "fn: the refusal names the pointer rule" \
+		logged 'function crypto_alloc_skcipher refused: retval 1 is neither 0 (NULL) nor a negative errno (ERR_PTR), for a pointer'
+	check "fn: 'engage crypto_alloc_skcipher -2' (an ERR_PTR) accepted" \
+		control "engage crypto_alloc_skcipher -2"
+	check "fn: 'disengage crypto_alloc_skcipher' accepted" \
+		control "disengage crypto_alloc_skcipher"
 	check "fn: uid 1000 cannot engage" refused_cmd "engage udp_sendmsg -1" as_nobody
 	check "fn: root of a child user namespace cannot engage" \
 		refused_cmd "engage udp_sendmsg -1" in_userns
