@@ -7,7 +7,7 @@ BASE ?= 6.12
 BASES ?=
 export KS_BASE := $(BASE)
 
-.PHONY: help demo test tree export apply kunit vm gates
+.PHONY: help demo test tree export apply kunit vm gates bench
 
 help:
 	@echo "make demo          build the patched kernel, boot it in QEMU, show the switches at work"
@@ -18,6 +18,7 @@ help:
 	@echo "make kunit         build and run the KUnit suite (after make tree)"
 	@echo "make vm            build the VM kernel and run the QEMU scenarios (after make tree)"
 	@echo "make gates         run the review gates patch by patch (after make tree)"
+	@echo "make bench         build the benchmark kernels, measure, write Documentation/benchmarks.md"
 
 demo:
 	scripts/demo.sh
@@ -43,3 +44,6 @@ vm:
 
 gates:
 	scripts/review-gates.sh
+
+bench:
+	scripts/bench.sh

@@ -40,8 +40,7 @@ fi
 
 ks_log "building the VM kernel and modules in $build"
 kmake bzImage modules
-rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,etc,lib,lib64,proc,sys,dev,tmp,run,ks,usr/local/sbin}
+ks_vm_root "$root"
 kmake INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 modules_install >/dev/null
 kmake headers >/dev/null
 
@@ -55,19 +54,6 @@ find "$out/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/ks/" \;
 cp "$KS_TREE"/tools/testing/selftests/killswitch/*.sh "$root/ks/"
 
 ks_log "making the initramfs"
-cp /bin/busybox "$root/bin/busybox"
-# iproute2's ip (busybox's cannot do xfrm; /init exports it as $IP) is
-# dynamically linked: bring its libraries and the loader along.
-cp "$(readlink -f "$(command -v ip)")" "$root/usr/local/sbin/ip"
-for lib in $(ldd "$root/usr/local/sbin/ip" | grep -o '/[^ ]*'); do
-	mkdir -p "$root$(dirname "$lib")"
-	cp -L "$lib" "$root$lib"
-done
-cp /etc/protocols "$root/etc/"
-printf 'root:x:0:0::/:/bin/sh\nnobody:x:1000:1000::/:/bin/sh\n' >"$root/etc/passwd"
-printf 'root:x:0:\nnobody:x:1000:\n' >"$root/etc/group"
-cp "$KS_TOP"/scripts/vm/* "$root/ks/"
-mv "$root/ks/init" "$root/init"
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out/initramfs.cpio.gz"
+ks_vm_pack "$root" "$out/initramfs.cpio.gz"
 cp "$build/arch/x86/boot/bzImage" "$out/bzImage"
 ks_log "VM kernel $(cat "$build/include/config/kernel.release") ready in $out"

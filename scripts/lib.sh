@@ -67,3 +67,30 @@ ks_vm_fragments() {
 ks_series() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$KS_PATCHES/series"
 }
+
+# An empty root for a VM's initramfs, and packing it: ks_vm_pack adds
+# busybox, iproute2's ip, scripts/vm/ (with /init) and the few files
+# they need, then writes the gzipped cpio archive OUT.
+ks_vm_root() {	# ks_vm_root ROOT
+	rm -rf "$1"
+	mkdir -p "$1"/{bin,sbin,etc,lib,lib64,proc,sys,dev,tmp,run,ks,usr/local/sbin}
+}
+
+ks_vm_pack() {	# ks_vm_pack ROOT OUT
+	local root=$1 lib
+
+	cp /bin/busybox "$root/bin/busybox"
+	# iproute2's ip (busybox's cannot do xfrm; /init exports it as $IP)
+	# is dynamically linked: bring its libraries and the loader along.
+	cp "$(readlink -f "$(command -v ip)")" "$root/usr/local/sbin/ip"
+	for lib in $(ldd "$root/usr/local/sbin/ip" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+	cp /etc/protocols "$root/etc/"
+	printf 'root:x:0:0::/:/bin/sh\nnobody:x:1000:1000::/:/bin/sh\n' >"$root/etc/passwd"
+	printf 'root:x:0:\nnobody:x:1000:\n' >"$root/etc/group"
+	cp "$KS_TOP"/scripts/vm/* "$root/ks/"
+	mv "$root/ks/init" "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$2"
+}

@@ -1,0 +1,287 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Benchmarks of the kill switches (make bench): what a disengaged switch
+# costs, how fast engaging one takes effect against the alternatives,
+# how much kernel it adds, and what an engaged one costs.
+#
+# Usage: [KS_BASE=6.12] bench.sh [--build-only] [--runs N]
+#
+# Uses the tree as prepare-tree.sh left it (and prepares it if missing).
+# Builds three kernels from one configuration (tinyconfig, the VM test
+# kernel's fragments and configs/bench.config) in $KS_CACHE/bench-$KS_BASE:
+#   patched       the series applied, every switch off unless a benchmark
+#                 engages one
+#   unpatched     the Debian base the series applies to
+#   nokillswitch  the series applied with CONFIG_KILLSWITCH=n (only its
+#                 vmlinux, for the footprint)
+# then boots patched and unpatched in turn, N times each (default 5),
+# in the same QEMU session type, and writes Documentation/benchmarks.tsv
+# (every raw number) and Documentation/benchmarks.md (generated from it by
+# bench-report.sh).  Not part of make test: it takes about an hour.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+build_only=0
+runs=5
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build-only) build_only=1 ;;
+	--runs) runs=$2; shift ;;
+	*) ks_die "usage: bench.sh [--build-only] [--runs N]" ;;
+	esac
+	shift
+done
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || ks_die "--runs wants a positive number, not '$runs'"
+
+"$KS_TOP/scripts/install-deps.sh" build vm
+[ -d "$KS_TREE/.git" ] || "$KS_TOP/scripts/prepare-tree.sh"
+
+bench=$KS_CACHE/bench-$KS_BASE
+unpatched_tree=$KS_TOP/kernel-tree/linux-$KS_BASE-unpatched
+mkdir -p "$bench"
+export PATH=/usr/lib/ccache:$PATH
+
+mapfile -t fragments < <(ks_vm_fragments)
+fragments+=("$KS_TOP/configs/bench.config")
+echo '# CONFIG_KILLSWITCH is not set' >"$bench/nokillswitch.config"
+
+# The unpatched kernel is the base commit, checked out beside the tree.
+if [ ! -d "$unpatched_tree" ]; then
+	ks_log "checking out the unpatched base in $unpatched_tree"
+	ks_git worktree add -q --detach "$unpatched_tree" "$(ks_base_tag "$KS_PIN")" >/dev/null
+fi
+
+# config_check BUILD VARIANT FRAGMENT...: every option the fragments set
+# (the last setting of each wins, as in merge_config.sh) is set so in the
+# .config.  Outside "patched", the series' own options are not checked:
+# they do not exist there, or nokillswitch.config switches them off.
+config_check()
+{
+	local build=$1 variant=$2
+	shift 2
+	awk -v variant="$variant" '
+		FNR == NR { have[$0] = 1; next }
+		/^CONFIG_[A-Z0-9_]*=/ { sym = $0; sub(/=.*/, "", sym); want[sym] = $0; next }
+		/^# CONFIG_[A-Z0-9_]* is not set$/ { want[$2] = "" }
+		END {
+			for (sym in want) {
+				if (variant != "patched" && sym ~ /KILLSWITCH/)
+					continue
+				if (want[sym] == "" ? (sym "=y") in have || (sym "=m") in have \
+						     : !(want[sym] in have))
+					print (want[sym] == "" ? "# " sym " is not set" : want[sym])
+			}
+		}' "$build/.config" "$@"
+}
+
+# build_kernel VARIANT TREE TARGET...: configure (when an input changed)
+# and build one benchmark kernel in $bench/VARIANT/build.
+build_kernel()
+{
+	local variant=$1 tree=$2 build=$bench/$1/build frags stamp missing
+	shift 2
+	frags=("${fragments[@]}")
+	[ "$variant" = nokillswitch ] && frags+=("$bench/nokillswitch.config")
+	mkdir -p "$build"
+	stamp=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+	if [ "$(cat "$build/.config-inputs" 2>/dev/null)" != "$stamp" ]; then
+		ks_log "configuring the $variant benchmark kernel"
+		make -s -C "$tree" O="$build" tinyconfig >/dev/null
+		"$tree/scripts/kconfig/merge_config.sh" -m -O "$build" \
+			"$build/.config" "${frags[@]}" >/dev/null
+		make -s -C "$tree" O="$build" olddefconfig >/dev/null
+		missing=$(config_check "$build" "$variant" "${frags[@]}")
+		[ -z "$missing" ] || ks_die "the $variant config lacks: $missing"
+		echo "$stamp" >"$build/.config-inputs"
+	fi
+	ks_log "building the $variant benchmark kernel ($*)"
+	make -s -C "$tree" O="$build" -j"$KS_JOBS" "$@"
+}
+
+t0=$SECONDS
+build_kernel patched "$KS_TREE" bzImage modules
+build_kernel unpatched "$unpatched_tree" bzImage modules
+build_kernel nokillswitch "$KS_TREE" vmlinux
+ks_log "benchmark kernels built in $((SECONDS - t0)) s"
+[ "$build_only" = 1 ] && exit 0
+
+tsv=$bench/benchmarks.tsv
+row() {	# row VARIANT RUN GROUP NAME VALUE UNIT
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$tsv"
+}
+printf '# variant\trun\tgroup\tname\tvalue\tunit\n' >"$tsv"
+
+ks_log "building ksbench and the benchmark modules"
+gcc -O2 -Wall -Wextra -Werror -static -o "$bench/ksbench" "$KS_TOP/bench/ksbench.c"
+rm -rf "$bench/modules-src"
+mkdir -p "$bench/modules-src"
+cp "$KS_TOP"/bench/Kbuild "$KS_TOP"/bench/*.c "$bench/modules-src/"
+rm "$bench/modules-src/ksbench.c"
+make -s -C "$KS_TREE" O="$bench/patched/build" M="$bench/modules-src" modules
+
+# The initramfs of each booted kernel: its modules, ksbench, scripts/vm/;
+# the patched one also gets the benchmark modules.
+for variant in patched unpatched; do
+	root=$bench/$variant/root
+	tree=$KS_TREE
+	[ "$variant" = unpatched ] && tree=$unpatched_tree
+	ks_vm_root "$root"
+	make -s -C "$tree" O="$bench/$variant/build" INSTALL_MOD_PATH="$root" \
+		INSTALL_MOD_STRIP=1 modules_install >/dev/null
+	cp "$bench/ksbench" "$root/ks/"
+	[ "$variant" = patched ] && cp "$bench"/modules-src/*.ko "$root/ks/"
+	ks_vm_pack "$root" "$bench/$variant/initramfs.cpio.gz"
+	cp "$bench/$variant/build/arch/x86/boot/bzImage" "$bench/$variant/"
+done
+
+# What the run was made on and with.
+row - - meta base "$KS_PKG $KS_PIN" -
+row - - meta release "$(cat "$bench/patched/build/include/config/kernel.release")" -
+row - - meta cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" -
+row - - meta cores "$(nproc)" -
+row - - meta qemu "$(qemu-system-x86_64 --version | head -n 1)" -
+row - - meta gcc "$(gcc --version | head -n 1)" -
+row - - meta date "$(date -u +%Y-%m-%d)" -
+row - - meta runs "$runs" -
+
+ks_log "measuring the footprint"
+for variant in patched unpatched nokillswitch; do
+	read -r text data bss _ < <(size "$bench/$variant/build/vmlinux" | tail -n 1)
+	row "$variant" - vmlinux text "$text" bytes
+	row "$variant" - vmlinux data "$data" bytes
+	row "$variant" - vmlinux bss "$bss" bytes
+done
+for obj in "$bench"/patched/build/kernel/killswitch*.o; do
+	case "$obj" in *_test.o|*.mod.o) continue ;; esac
+	read -r text data bss _ < <(size "$obj" | tail -n 1)
+	row patched - object "kernel/${obj##*/}" "$text" text-bytes
+	row patched - object "kernel/${obj##*/}" "$((data + bss))" data-bytes
+done
+# Every module whose text or data the series changes.
+(cd "$bench/patched/build" && find . -name '*.ko' | sed 's|^\./||' | sort) |
+while read -r ko; do
+	[ -f "$bench/unpatched/build/$ko" ] || continue
+	p=$(size "$bench/patched/build/$ko" | awk 'END { print $1, $2 + $3 }')
+	u=$(size "$bench/unpatched/build/$ko" | awk 'END { print $1, $2 + $3 }')
+	[ "$p" = "$u" ] && continue
+	row patched - module "$ko" "${p% *}" text-bytes
+	row patched - module "$ko" "${p#* }" data-bytes
+	row unpatched - module "$ko" "${u% *}" text-bytes
+	row unpatched - module "$ko" "${u#* }" data-bytes
+done
+
+ks_log "disassembling the call sites"
+# The switches in catalogue order, as enum killswitch_id lists them.
+mapfile -t switches < <(sed -n '/^enum killswitch_id {/,/^};/s/^\tKILLSWITCH_\([a-z0-9_]*\),.*/\1/p' \
+			"$KS_TREE/include/linux/killswitch.h")
+# A kill-switch site is an entry of __jump_table whose key is in
+# killswitch_keys.  An entry is three relocations, code, target and key:
+# the site is the code reference two lines before the key's.
+for obj in $(cd "$bench/patched/build" && find . -name '*.ko' | sed 's|^\./||' | sort) vmlinux.o; do
+	path=$bench/patched/build/$obj
+	sites=$(objdump -r -j __jump_table "$path" 2>/dev/null |
+		awk '$3 ~ /^killswitch_keys/ { print code "," $3 } { code = prev; prev = $3 }')
+	[ -n "$sites" ] || continue
+	src=$KS_TREE/${obj%.*}.c
+	[ -f "$src" ] && row patched - callsites-source "$obj" \
+		"$(grep -c -E 'KILLSWITCH_POINT\(|killswitch_engaged\(' "$src")" sites
+	row patched - callsites-jumps "$obj" "$(wc -l <<<"$sites")" entries
+	for entry in $sites; do
+		ref=${entry%,*}
+		sec=${ref%%+*}
+		off=$((${ref#*+}))
+		# killswitch_keys+16*id (+1 for a likely branch): the switch
+		key=${entry#*,}
+		key=${key#killswitch_keys}
+		switch=${switches[$(( ${key:-0} / 16 ))]}
+		objdump -d -j "$sec" --start-address="$off" --stop-address="$((off + 1))" "$path" |
+		awk -v obj="$obj" -v off="$(printf '%x' "$off")" '
+			/^[0-9a-f]+ <.*>:$/ { where = $2; gsub(/[<>:]/, "", where) }
+			$1 == off ":" {
+				split($0, f, "\t"); bytes = f[2]; gsub(/ /, "", bytes)
+				print obj ":" where, length(bytes) / 2, bytes, f[3]
+			}' |
+		while read -r site len bytes insn; do
+			row patched - site "$site" "$len" bytes
+			row patched - site-switch "$site" "$switch" -
+			row patched - site-insn "$site" "$bytes $insn" -
+			fn=${site#*:}
+			fn=${fn%+*}
+			for variant in patched unpatched; do
+				size=$(nm -S "$bench/$variant/build/$obj" 2>/dev/null |
+				       awk -v fn="$fn" '$4 == fn { print $2; exit }')
+				[ -n "$size" ] && row "$variant" - fnsize "${obj}:$fn" "$((16#$size))" bytes
+			done
+		done
+	done
+done
+
+# Every benchmark boot: two CPUs, and no clocksource watchdog, which on a
+# loaded host would swap the TSC for jiffies halfway through.
+vm_boot()	# vm_boot VARIANT SCENARIO [KERNEL PARAMETER...]
+{
+	KS_VM_DIR=$bench/$1 KS_VM_CPUS=2 \
+		"$KS_TOP/scripts/vm-boot.sh" "bench-$2" tsc=reliable "${@:3}"
+}
+
+# bench_boot VARIANT SCENARIO RUN: boot the variant with bench.sh
+# SCENARIO and keep its results.  A boot whose TSC could not be
+# calibrated is tried again (twice at most).  Any error, oops or warning
+# ends the benchmark: a number from a broken run is no number.
+bench_boot()
+{
+	local variant=$1 scenario=$2 run=$3 log=$bench/$1/$2-$3.log try
+	for try in 1 2 3; do
+		vm_boot "$variant" "$scenario" >"$log" 2>&1 || true
+		grep -q KSB-RETRY "$log" || break
+		ks_warn "$variant: bench-$scenario, run $run: $(tr -d '\r' <"$log" | sed -n 's/.*KSB-RETRY //p')"
+	done
+	if ! grep -q '^KS-END' "$log" || grep -q 'KSB-ERROR\|KSB-RETRY' "$log" ||
+	   grep -E -q '(BUG|Oops|WARNING|Kernel panic|general protection)' "$log"; then
+		grep -E 'KSB-ERROR|ksbench:|BUG|Oops|WARNING|panic' "$log" | head -n 5 >&2
+		ks_die "$variant: bench-$scenario, run $run, failed (console in $log)"
+	fi
+	tr -d '\r' <"$log" | awk -v v="$variant" -v r="$run" -v OFS='\t' \
+		'$1 == "KSB" && NF == 5 { print v, r, $2, $3, $4, $5 }' >>"$tsv"
+}
+
+# Time a reboot into a kernel that has the path closed from the start:
+# from starting QEMU to user space seeing the splice refused.
+reboot_time()
+{
+	local run=$1 log=$bench/patched/reboot-$1.log start line
+	start=$(date +%s%N)
+	vm_boot patched reboot disable_copyfail 2>&1 |
+	while IFS= read -r line; do
+		case "$line" in
+		*KSB-REFUSED*)
+			row patched "$run" mitigate reboot-refused \
+				"$(($(date +%s%N) - start))" ns
+			;;
+		esac
+		printf '%s\n' "$line"
+	done >"$log"
+	grep -q KSB-REFUSED "$log" ||
+		ks_die "patched: booting with disable_copyfail did not close the path (console in $log)"
+}
+
+t0=$SECONDS
+for run in $(seq 1 "$runs"); do
+	ks_log "run $run of $runs"
+	# Alternate the order, so that a drift of the host does not favour one.
+	if [ $((run % 2)) = 1 ]; then
+		bench_boot patched loops "$run"
+		bench_boot unpatched loops "$run"
+	else
+		bench_boot unpatched loops "$run"
+		bench_boot patched loops "$run"
+	fi
+	bench_boot patched switches "$run"
+	reboot_time "$run"
+done
+ks_log "boots done in $((SECONDS - t0)) s"
+
+cp "$tsv" "$KS_TOP/Documentation/benchmarks.tsv"
+"$KS_TOP/scripts/bench-report.sh" "$KS_TOP/Documentation/benchmarks.tsv" \
+	>"$KS_TOP/Documentation/benchmarks.md"
+ks_log "wrote Documentation/benchmarks.md and Documentation/benchmarks.tsv"

@@ -1,0 +1,155 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The benchmarks, run as root inside the benchmark VM (busybox sh) by
+# scripts/bench.sh.  Every result is a line "KSB GROUP NAME VALUE UNIT".
+#
+# Usage: bench.sh loops|switches|reboot
+#   loops     the syscall loops through the patched paths (every kernel)
+#   switches  the in-kernel microbenchmark, time to mitigate and the cost
+#             of engaged switches (the patched kernel)
+#   reboot    booted with disable_copyfail: is the path refused?
+#
+# Lengths: KSB_SECONDS per loop (default 1), KSB_REPS repetitions of each
+# loop and microbenchmark (default 3), KSB_CLOSES closings of the path
+# per mitigation (default 10, livepatch a third of that).
+
+SYS=/proc/sys/kernel/killswitch
+KS=/sys/kernel/security/killswitch
+LP=/sys/kernel/livepatch/ks_bench_livepatch
+seconds=${KSB_SECONDS:-1}
+reps=${KSB_REPS:-3}
+closes=${KSB_CLOSES:-10}
+LOOPS="alg-hash alg-aead alg-aead-splice udp-lo esp-udp esp-udp-splice"
+
+# ESP in UDP from namespace ksa to ksb over a veth pair, IPv4 transport
+# mode, rfc4106(gcm(aes)), protecting UDP to port 7777 only.
+esp_setup()
+{
+	$IP netns add ksa && $IP netns add ksb &&
+	$IP -n ksa link add veth0 type veth peer name veth0 netns ksb || return 1
+	$IP -n ksa addr add 10.99.0.1/24 dev veth0
+	$IP -n ksb addr add 10.99.0.2/24 dev veth0
+	for ns in ksa ksb; do
+		$IP -n $ns link set lo up
+		$IP -n $ns link set veth0 up
+		$IP -n $ns xfrm state add src 10.99.0.1 dst 10.99.0.2 proto esp \
+			spi 0x1001 reqid 1 mode transport \
+			aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 \
+			encap espinudp 4500 4500 0.0.0.0 || return 1
+	done
+	$IP -n ksa xfrm policy add src 10.99.0.1 dst 10.99.0.2 proto udp \
+		dport 7777 dir out tmpl src 10.99.0.1 dst 10.99.0.2 proto esp \
+		reqid 1 mode transport &&
+	$IP -n ksb xfrm policy add src 10.99.0.1 dst 10.99.0.2 proto udp \
+		dport 7777 dir in tmpl src 10.99.0.1 dst 10.99.0.2 proto esp \
+		reqid 1 mode transport
+}
+
+# time_calls NAME CALLS: one run of the microbenchmark module, in ns/call
+time_calls()
+{
+	echo "$1 $2" >/sys/module/ks_bench_micro/parameters/run &&
+	awk '{ printf "%.3f", $3 / $2 }' /sys/module/ks_bench_micro/parameters/run
+}
+
+control() { echo "$1" >"$KS/control"; }
+
+# Wait until the livepatch is disabled (its transition done), then unload it.
+livepatch_remove()
+{
+	echo 0 >"$LP/enabled" || return 1
+	i=0
+	while [ -d "$LP" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	rmmod ks_bench_livepatch
+}
+
+loops()
+{
+	esp_setup || { echo "KSB-ERROR the ESP namespaces could not be set up"; return 1; }
+	r=0
+	while [ $r -lt "$reps" ]; do
+		for l in $LOOPS; do
+			ksbench loop "$l" "$seconds" || return 1
+		done
+		r=$((r + 1))
+	done
+}
+
+switches()
+{
+	insmod /ks/ks_bench_micro.ko || return 1
+
+	# Disengaged: the same function with and without the point.
+	r=0
+	while [ $r -lt $((reps * 3)) ]; do
+		for f in plain point; do
+			echo "KSB micro $f $(time_calls $f 2000000) ns"
+		done
+		r=$((r + 1))
+	done
+
+	# Engaged: the curated point against a kprobe override.
+	r=0
+	while [ $r -lt "$reps" ]; do
+		echo 1 >$SYS/copyfail
+		echo "KSB engaged point $(time_calls point 200000) ns"
+		echo 0 >$SYS/copyfail
+		control "engage ks_bench_micro:ksb_plain -1" || return 1
+		echo "KSB engaged kprobe $(time_calls plain 200000) ns"
+		control "disengage ks_bench_micro:ksb_plain"
+		r=$((r + 1))
+	done
+
+	# ESP in UDP carrying page-cache fragments, dirtyfrag off and on.
+	esp_setup || { echo "KSB-ERROR the ESP namespaces could not be set up"; return 1; }
+	r=0
+	while [ $r -lt "$reps" ]; do
+		for state in 0 1; do
+			echo $state >$SYS/dirtyfrag
+			ksbench loop esp-udp-splice "$seconds" |
+				sed "s/^KSB loop esp-udp-splice /KSB esp dirtyfrag=$state /"
+		done
+		r=$((r + 1))
+	done
+	echo 0 >$SYS/dirtyfrag
+
+	# Time to mitigate, three ways.
+	r=0
+	while [ $r -lt "$closes" ]; do
+		ksbench mitigate sysctl || return 1
+		echo 0 >$SYS/copyfail
+		ksbench mitigate override "algif_aead:aead_sendmsg -1" || return 1
+		control "disengage algif_aead:aead_sendmsg"
+		if [ $((r % 3)) = 0 ]; then
+			ksbench mitigate livepatch /ks/ks_bench_livepatch.ko || return 1
+			livepatch_remove || return 1
+		fi
+		r=$((r + 1))
+	done
+}
+
+case "$1" in
+loops|switches)
+	# Every time here is read from the TSC.  A VM that could not
+	# calibrate it (TCG on a busy host) runs on jiffies, in 4 ms steps.
+	clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)
+	case "$clock" in
+	tsc|tsc-early) "$1" || echo "KSB-ERROR $1 stopped early" ;;
+	*) echo "KSB-RETRY the clock source is $clock, not the TSC" ;;
+	esac
+	;;
+reboot)
+	if ksbench refused; then
+		echo "KSB-REFUSED"
+	else
+		echo "KSB-ERROR the path is open after booting with disable_copyfail"
+	fi
+	;;
+*)
+	echo "usage: bench.sh loops|switches|reboot" >&2
+	exit 2
+	;;
+esac
