@@ -8,7 +8,7 @@
 # leaves QEMU.  TCG, KS_VM_CPUS CPUs (default 1); KS_KVM=1 uses KVM
 # instead.  A VM that has not left after KS_VM_TIMEOUT seconds (default
 # 600) is killed.  KS_VM_DIR holds bzImage and initramfs.cpio.gz (default
-# the test VM's, $KS_CACHE/vm-$KS_BASE).
+# the test VM's, $KS_CACHE/vm-$KS_BASE); KS_VM_QEMU_ARGS adds arguments.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +20,8 @@ out=${KS_VM_DIR:-$KS_CACHE/vm-$KS_BASE}
 
 accel=tcg
 [ "${KS_KVM:-0}" = 1 ] && accel=kvm
-exec timeout "${KS_VM_TIMEOUT:-600}" qemu-system-x86_64 \
+# shellcheck disable=SC2086 # KS_VM_QEMU_ARGS is a list of arguments
+exec timeout "${KS_VM_TIMEOUT:-600}" qemu-system-x86_64 ${KS_VM_QEMU_ARGS:-} \
 	-accel "$accel" -m 512 -smp "${KS_VM_CPUS:-1}" -nographic -no-reboot -monitor none \
 	-kernel "$out/bzImage" -initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyS0 panic=-1 ks.scenario=$scenario $*" </dev/null

@@ -9,14 +9,16 @@
 #             of engaged switches (the patched kernel)
 #   reboot    booted with disable_copyfail: is the path refused?
 #
-# Lengths: KSB_SECONDS per loop (default 1), KSB_REPS repetitions of each
-# loop and microbenchmark (default 3), KSB_CLOSES closings of the path
-# per mitigation (default 10, livepatch a third of that).
+# Lengths: KSB_SECONDS per loop (default 2), KSB_REPS repetitions of each
+# loop (default 3; five times that many microbenchmark pairs), KSB_CLOSES
+# closings of the path per mitigation (default 10, livepatch every third).
+# Unknown kernel parameters reach /init as environment variables, so
+# KSB_REPS=1 on the kernel command line makes a short run.
 
 SYS=/proc/sys/kernel/killswitch
 KS=/sys/kernel/security/killswitch
 LP=/sys/kernel/livepatch/ks_bench_livepatch
-seconds=${KSB_SECONDS:-1}
+seconds=${KSB_SECONDS:-2}
 reps=${KSB_REPS:-3}
 closes=${KSB_CLOSES:-10}
 LOOPS="alg-hash alg-aead alg-aead-splice udp-lo esp-udp esp-udp-splice"
@@ -68,6 +70,7 @@ livepatch_remove()
 
 loops()
 {
+	$IP link set lo up
 	esp_setup || { echo "KSB-ERROR the ESP namespaces could not be set up"; return 1; }
 	r=0
 	while [ $r -lt "$reps" ]; do
@@ -82,11 +85,12 @@ switches()
 {
 	insmod /ks/ks_bench_micro.ko || return 1
 
-	# Disengaged: the same function with and without the point.
+	# Disengaged: the same function with and without the point, in
+	# alternating batches of ten million calls.
 	r=0
-	while [ $r -lt $((reps * 3)) ]; do
+	while [ $r -lt $((reps * 5)) ]; do
 		for f in plain point; do
-			echo "KSB micro $f $(time_calls $f 2000000) ns"
+			echo "KSB micro $f $(time_calls $f 10000000) ns"
 		done
 		r=$((r + 1))
 	done
@@ -95,10 +99,10 @@ switches()
 	r=0
 	while [ $r -lt "$reps" ]; do
 		echo 1 >$SYS/copyfail
-		echo "KSB engaged point $(time_calls point 200000) ns"
+		echo "KSB engaged point $(time_calls point 1000000) ns"
 		echo 0 >$SYS/copyfail
 		control "engage ks_bench_micro:ksb_plain -1" || return 1
-		echo "KSB engaged kprobe $(time_calls plain 200000) ns"
+		echo "KSB engaged kprobe $(time_calls plain 1000000) ns"
 		control "disengage ks_bench_micro:ksb_plain"
 		r=$((r + 1))
 	done
@@ -116,9 +120,11 @@ switches()
 	done
 	echo 0 >$SYS/dirtyfrag
 
-	# Time to mitigate, three ways.
+	# Time to mitigate, three ways.  And the same sysctl write when it
+	# changes nothing, so patches no code: the cost of the syscall alone.
 	r=0
 	while [ $r -lt "$closes" ]; do
+		ksbench write sysctl-unchanged $SYS/copyfail 0 || return 1
 		ksbench mitigate sysctl || return 1
 		echo 0 >$SYS/copyfail
 		ksbench mitigate override "algif_aead:aead_sendmsg -1" || return 1
