@@ -303,13 +303,22 @@ END {
 	print ""
 	th("|unpatched|`CONFIG_KILLSWITCH=n`|`CONFIG_KILLSWITCH=y`|y − n")
 	split("text data bss", sec, " ")
+	shrinks = 0
 	for (i = 1; i <= 3; i++) {
 		u = first("unpatched", "vmlinux", sec[i])
 		n = first("nokillswitch", "vmlinux", sec[i])
 		y = first("patched", "vmlinux", sec[i])
 		printf "| %s | %d | %d | %d | %+d |\n", sec[i], u, n, y, y - n
+		if (y < n)
+			shrinks = 1
 	}
 	print ""
+	if (shrinks) {
+		print "These columns include the padding the kernel'"'"'s linker script puts"
+		print "between sections, which moves with the layout: one column even shrinks"
+		print "while the kernel grows.  The objects below measure the series'"'"' own size."
+		print ""
+	}
 	print "The series'"'"' objects in the core kernel:"
 	print ""
 	th("Object|Text|Data + bss")

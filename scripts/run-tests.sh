@@ -96,6 +96,16 @@ if [ "$failed" -eq 0 ]; then
 	multi "KUnit suite on UML" "$KS_TOP/scripts/run-kunit.sh"
 	multi "scenarios in a QEMU VM" "$KS_TOP/scripts/run-vm-tests.sh"
 fi
+# The benchmarks (make bench) are not run here, but what they
+# rest on is checked: their user-space tool builds, and the page in
+# Documentation/ is exactly what its raw numbers give.
+if [ "$KS_BASE" = "${KS_BASES%% *}" ]; then
+	step "bench: ksbench builds without warnings" gcc -O2 -Wall -Wextra -Werror \
+		-static -o /dev/null "$KS_TOP/bench/ksbench.c"
+	step "bench: Documentation/benchmarks.md regenerates from benchmarks.tsv" \
+		sh -c '"$1/scripts/bench-report.sh" "$1/Documentation/benchmarks.tsv" |
+		       cmp - "$1/Documentation/benchmarks.md"' sh "$KS_TOP"
+fi
 
 echo
 echo "base $KS_BASE, $((SECONDS - start)) s"
