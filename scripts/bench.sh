@@ -28,7 +28,11 @@ runs=5
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build-only) build_only=1 ;;
-	--runs) runs=$2; shift ;;
+	--runs)
+		[ $# -ge 2 ] || ks_die "--runs wants a number"
+		runs=$2
+		shift
+		;;
 	*) ks_die "usage: bench.sh [--build-only] [--runs N]" ;;
 	esac
 	shift
@@ -120,8 +124,7 @@ ks_log "building ksbench and the benchmark modules"
 gcc -O2 -Wall -Wextra -Werror -static -o "$bench/ksbench" "$KS_TOP/bench/ksbench.c"
 rm -rf "$bench/modules-src"
 mkdir -p "$bench/modules-src"
-cp "$KS_TOP"/bench/Kbuild "$KS_TOP"/bench/*.c "$bench/modules-src/"
-rm "$bench/modules-src/ksbench.c"
+cp "$KS_TOP"/bench/Kbuild "$KS_TOP"/bench/ks_bench_*.c "$bench/modules-src/"
 make -s -C "$KS_TREE" O="$bench/patched/build" M="$bench/modules-src" modules
 
 # The initramfs of each booted kernel: its modules, ksbench, scripts/vm/;
