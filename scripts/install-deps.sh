@@ -13,8 +13,9 @@ pkgs=()
 for group in "$@"; do
 	case "$group" in
 	build)
-		pkgs+=(git make gcc perl python3 bc flex bison libelf-dev
-		       libssl-dev cpio xz-utils ccache rsync kmod)
+		# libc6-dev: the selftests and ksbench link statically
+		pkgs+=(git make gcc libc6-dev perl python3 bc flex bison
+		       libelf-dev libssl-dev cpio xz-utils ccache rsync kmod)
 		;;
 	vm)
 		# pahole (dwarves) makes the VM kernel's BTF
