@@ -57,49 +57,18 @@ if [ ! -d "$unpatched_tree" ]; then
 	ks_git worktree add -q --detach "$unpatched_tree" "$(ks_base_tag "$KS_PIN")" >/dev/null
 fi
 
-# config_check BUILD VARIANT FRAGMENT...: every option the fragments set
-# (the last setting of each wins, as in merge_config.sh) is set so in the
-# .config.  Outside "patched", the series' own options are not checked:
-# they do not exist there, or nokillswitch.config switches them off.
-config_check()
-{
-	local build=$1 variant=$2
-	shift 2
-	awk -v variant="$variant" '
-		FNR == NR { have[$0] = 1; next }
-		/^CONFIG_[A-Z0-9_]*=/ { sym = $0; sub(/=.*/, "", sym); want[sym] = $0; next }
-		/^# CONFIG_[A-Z0-9_]* is not set$/ { want[$2] = "" }
-		END {
-			for (sym in want) {
-				if (variant != "patched" && sym ~ /KILLSWITCH/)
-					continue
-				if (want[sym] == "" ? (sym "=y") in have || (sym "=m") in have \
-						     : !(want[sym] in have))
-					print (want[sym] == "" ? "# " sym " is not set" : want[sym])
-			}
-		}' "$build/.config" "$@"
-}
-
 # build_kernel VARIANT TREE TARGET...: configure (when an input changed)
 # and build one benchmark kernel in $bench/VARIANT/build.
 build_kernel()
 {
-	local variant=$1 tree=$2 build=$bench/$1/build frags stamp missing
+	local variant=$1 tree=$2 build=$bench/$1/build frags skip=
 	shift 2
 	frags=("${fragments[@]}")
 	[ "$variant" = nokillswitch ] && frags+=("$bench/nokillswitch.config")
-	mkdir -p "$build"
-	stamp=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
-	if [ "$(cat "$build/.config-inputs" 2>/dev/null)" != "$stamp" ]; then
-		ks_log "configuring the $variant benchmark kernel"
-		make -s -C "$tree" O="$build" tinyconfig >/dev/null
-		"$tree/scripts/kconfig/merge_config.sh" -m -O "$build" \
-			"$build/.config" "${frags[@]}" >/dev/null
-		make -s -C "$tree" O="$build" olddefconfig >/dev/null
-		missing=$(config_check "$build" "$variant" "${frags[@]}")
-		[ -z "$missing" ] || ks_die "the $variant config lacks: $missing"
-		echo "$stamp" >"$build/.config-inputs"
-	fi
+	# Outside "patched" the series' own options are not checked: they do
+	# not exist there, or nokillswitch.config switches them off.
+	[ "$variant" = patched ] || skip=KILLSWITCH
+	ks_configure "$tree" "$build" "the $variant benchmark kernel" "$skip" "${frags[@]}"
 	ks_log "building the $variant benchmark kernel ($*)"
 	make -s -C "$tree" O="$build" -j"$KS_JOBS" "$@"
 }

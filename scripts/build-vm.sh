@@ -23,19 +23,7 @@ kmake() { make -s -C "$KS_TREE" O="$build" -j"$KS_JOBS" "$@"; }
 
 mapfile -t fragments < <(ks_vm_fragments)
 
-# Configure from scratch only when an input changed: keeps rebuilds short.
-stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$build/.config-inputs" 2>/dev/null)" != "$stamp" ]; then
-	ks_log "configuring the VM kernel (tinyconfig + fragments)"
-	kmake tinyconfig >/dev/null
-	"$KS_TREE/scripts/kconfig/merge_config.sh" -m -O "$build" \
-		"$build/.config" "${fragments[@]}" >/dev/null
-	kmake olddefconfig >/dev/null
-	missing=$(grep -h '^CONFIG_' "${fragments[@]}" | sort -u |
-		  grep -vxF -f "$build/.config" || true)
-	[ -z "$missing" ] || ks_die "the VM config lacks: $missing"
-	echo "$stamp" >"$build/.config-inputs"
-fi
+ks_configure "$KS_TREE" "$build" "the VM kernel" '' "${fragments[@]}"
 [ "${1:-}" = --config-only ] && exit 0
 
 ks_log "building the VM kernel and modules in $build"

@@ -63,6 +63,40 @@ ks_vm_fragments() {
 		"$KS_TREE/tools/testing/selftests/killswitch/config"
 }
 
+# ks_configure TREE BUILD WHAT SKIP FRAGMENT...: configure the kernel of
+# TREE in BUILD as tinyconfig + the fragments, in that order, unless the
+# fragments are those it was last configured from (keeps rebuilds short).
+# Dies naming every option the fragments set that the .config does not
+# have so (the last setting of each wins, as in merge_config.sh), except
+# options matching the regular expression SKIP, if not empty.
+ks_configure() {
+	local tree=$1 build=$2 what=$3 skip=$4 stamp missing
+	shift 4
+	mkdir -p "$build"
+	stamp=$(cat "$@" | sha256sum | cut -d' ' -f1)
+	[ "$(cat "$build/.config-inputs" 2>/dev/null)" = "$stamp" ] && return 0
+	ks_log "configuring $what (tinyconfig + fragments)"
+	make -s -C "$tree" O="$build" tinyconfig >/dev/null
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$build" \
+		"$build/.config" "$@" >/dev/null
+	make -s -C "$tree" O="$build" olddefconfig >/dev/null
+	missing=$(awk -v skip="$skip" '
+		FNR == NR { have[$0] = 1; next }
+		/^CONFIG_[A-Z0-9_]*=/ { sym = $0; sub(/=.*/, "", sym); want[sym] = $0; next }
+		/^# CONFIG_[A-Z0-9_]* is not set$/ { want[$2] = "" }
+		END {
+			for (sym in want) {
+				if (skip != "" && sym ~ skip)
+					continue
+				if (want[sym] == "" ? (sym "=y") in have || (sym "=m") in have \
+						     : !(want[sym] in have))
+					print (want[sym] == "" ? "# " sym " is not set" : want[sym])
+			}
+		}' "$build/.config" "$@")
+	[ -z "$missing" ] || ks_die "the config of $what lacks: $missing"
+	echo "$stamp" >"$build/.config-inputs"
+}
+
 # Patch files of the series, in order, as listed in the series file.
 ks_series() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$KS_PATCHES/series"
