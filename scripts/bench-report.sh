@@ -18,25 +18,28 @@ function sort(a, n,    i, j, t) {
 		a[j + 1] = t
 	}
 }
+# The median of a[1..n], or "" if n is 0; sorts a and sets its range,
+# amin and amax.
 function median(a, n) {
+	if (!n)
+		return ""
 	sort(a, n)
+	amin = a[1]
+	amax = a[n]
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 # Median, minimum and maximum of the values of VARIANT GROUP NAME in the
 # current session S, in run RUN only if RUN is not empty; sets lo, hi, nv.
 function stat(v, g, n, run,    k, i, a, m) {
 	k = S SUBSEP g SUBSEP n SUBSEP v
-	m = 0
+	nv = 0
 	for (i = 1; i <= cnt[k]; i++)
 		if (run == "" || vrun[k, i] == run)
-			a[++m] = val[k, i] + 0
-	nv = m
-	if (!m)
-		return ""
-	sort(a, m)
-	lo = a[1]
-	hi = a[m]
-	return median(a, m)
+			a[++nv] = val[k, i] + 0
+	m = median(a, nv)
+	lo = amin
+	hi = amax
+	return m
 }
 # Median, minimum and maximum (rlo, rhi, rn) of the ratios of the Nth
 # value of NAME2 to the Nth value of NAME1: pairs taken one after the
@@ -47,12 +50,14 @@ function pairs(v, g, n1, n2,    k1, k2, i, a) {
 	rn = cnt[k1] < cnt[k2] ? cnt[k1] : cnt[k2]
 	for (i = 1; i <= rn; i++)
 		a[i] = val[k2, i] / val[k1, i]
-	if (!rn)
-		return ""
-	sort(a, rn)
-	rlo = a[1]
-	rhi = a[rn]
-	return median(a, rn)
+	return rmedian(a)
+}
+# median(a, rn), setting rlo and rhi
+function rmedian(a,    m) {
+	m = median(a, rn)
+	rlo = amin
+	rhi = amax
+	return m
 }
 # The same over runs: the ratio of patched to unpatched of each run'"'"'s
 # medians of loop NAME.
@@ -64,12 +69,7 @@ function runratios(n,    run, a, pu, pp) {
 		if (pu != "" && pp != "")
 			a[++rn] = pp / pu
 	}
-	if (!rn)
-		return ""
-	sort(a, rn)
-	rlo = a[1]
-	rhi = a[rn]
-	return median(a, rn)
+	return rmedian(a)
 }
 function t(ns) {
 	if (ns >= 1e9)
