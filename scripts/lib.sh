@@ -43,6 +43,12 @@ ks_log() { printf '==> %s\n' "$*" >&2; }
 ks_warn() { printf 'WARNING: %s\n' "$*" >&2; }
 ks_die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
+# ks_stage NAME SECONDS: record a stage of the test command for the time
+# table run-tests.sh prints at the end (when it has set KS_STAGES).
+ks_stage() {
+	[ -z "${KS_STAGES:-}" ] || printf '%s\t%s\t%s\n' "$KS_BASE" "$1" "$2" >>"$KS_STAGES"
+}
+
 # Git ref names may not contain '~': debian/6.12.117-1_deb12u1.
 ks_base_tag() { printf 'debian/%s' "${1//\~/_}"; }
 
