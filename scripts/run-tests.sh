@@ -8,22 +8,77 @@
 # Usage: run-tests.sh [BASE...]    (default: every base lib.sh knows)
 #
 # Each step counts its own passes and failures; each base ends with its
-# own count and the last line is the sum, "N passed, N failed".  Exits
-# non-zero if anything failed.
+# own count.  The run ends with the time each stage took (the steps, and
+# inside the review gates each gate summed over the patches) and, last,
+# the sum of the counts, "N passed, N failed".  Exits non-zero if
+# anything failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# stage_table FILE TOTAL: the stages ks_stage recorded, each followed by
+# its parts ("review gates / w1"), with their share of TOTAL seconds.
+# The bases run side by side, so their shares add up to more than 100%.
+stage_table()
+{
+	awk -F'\t' -v total="$2" '
+		function row(base, name, t) {
+			printf "%-5s %-58s %6d %6.1f%%\n", base, name, t, total ? 100 * t / total : 0
+		}
+		{
+			key = $1 SUBSEP $2
+			if (index($2, " / ")) {
+				parent = $1 SUBSEP substr($2, 1, index($2, " / ") - 1)
+				parts[parent] = parts[parent] SUBSEP $2
+				t[$1 SUBSEP $2] = $3
+				next
+			}
+			order[++n] = key; base[key] = $1; name[key] = $2; t[key] = $3
+		}
+		END {
+			printf "%-5s %-58s %6s %7s\n", "base", "stage", "s", "share"
+			for (i = 1; i <= n; i++) {
+				k = order[i]
+				row(base[k], name[k], t[k])
+				m = split(substr(parts[k], 2), p, SUBSEP)
+				for (j = 1; j <= m; j++)
+					row("", "  " substr(p[j], index(p[j], " / ") + 3), t[base[k] SUBSEP p[j]])
+			}
+			printf "%-5s %-58s %6d %6.1f%%\n", "", "total", total, 100
+		}' "$1"
+}
+
 if [ $# -ne 1 ]; then
 	# One run per base, each in its own process (lib.sh reads KS_BASE).
+	bases=(${@:-$KS_BASES})
+	start=$SECONDS
+	KS_STAGES=$(mktemp)
+	export KS_STAGES
+	logs=$(mktemp -d)
+	# apt is used here, once, so that the bases can run side by side; a
+	# failure shows again, and is counted, in the base that needs it.
+	"$KS_TOP/scripts/install-deps.sh" build vm review drift || true
+	for b in "${bases[@]}"; do
+		KS_BASE=$b "$KS_TOP/scripts/prepare-tree.sh" --package-only || true
+	done
+	KS_BASE=all ks_stage "install packages" $((SECONDS - start))
+	# Much of a base runs on one CPU (links, checkpatch, unpacking, the
+	# VMs): the bases run side by side and fill each other's gaps.  The
+	# first base's output streams; each other base's follows its own.
+	pids=()
+	for b in "${bases[@]:1}"; do
+		"$0" "$b" >"$logs/$b" 2>&1 &
+		pids+=($!)
+	done
+	"$0" "${bases[0]}" 2>&1 | tee "$logs/${bases[0]}"
+	for pid in "${pids[@]}"; do
+		wait "$pid"
+	done
 	total_passed=0
 	total_failed=0
 	summary=()
-	start=$SECONDS
-	for b in ${@:-$KS_BASES}; do
-		log=$(mktemp)
-		"$0" "$b" 2>&1 | tee "$log"
-		line=$(tail -n 1 "$log")
-		rm -f "$log"
+	for b in "${bases[@]}"; do
+		[ "$b" = "${bases[0]}" ] || cat "$logs/$b"
+		line=$(tail -n 1 "$logs/$b")
 		p=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' <<<"$line")
 		f=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' <<<"$line")
 		[ -n "$p" ] || { p=0; f=1; }
@@ -31,6 +86,10 @@ if [ $# -ne 1 ]; then
 		total_failed=$((total_failed + f))
 		summary+=("base $b: $p passed, $f failed")
 	done
+	rm -rf "$logs"
+	echo
+	stage_table "$KS_STAGES" $((SECONDS - start))
+	rm -f "$KS_STAGES"
 	echo
 	printf '%s\n' "${summary[@]}"
 	echo "all bases, $((SECONDS - start)) s"
@@ -62,6 +121,7 @@ step() {	# step NAME COMMAND...: a step that is one test
 		echo "FAIL: $name [$((SECONDS - t0)) s]"
 		count 0 1
 	fi
+	ks_stage "$name" $((SECONDS - t0))
 }
 
 # Steps made of several tests report "PASS ..."/"FAIL ..." lines or a
@@ -86,6 +146,20 @@ multi() {	# multi NAME COMMAND...
 	[ "$st" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	count "$p" "$f"
 	echo "=== $name: $p passed, $f failed [$((SECONDS - t0)) s]"
+	ks_stage "$name" $((SECONDS - t0))
+}
+
+# A step that reports and is not counted: what it prints is for the
+# reader, and its exit status only says whether the report was made.
+info()	# info NAME COMMAND...
+{
+	local name=$1 t0=$SECONDS
+	shift
+	echo
+	echo "=== $name (informational, not counted)"
+	"$@" 2>&1 || echo "(the report is incomplete: exit status $?)"
+	echo "=== $name: done [$((SECONDS - t0)) s]"
+	ks_stage "$name" $((SECONDS - t0))
 }
 
 step "prepare the tree and apply the series with git am ($KS_BASE)" \
@@ -95,6 +169,8 @@ if [ "$failed" -eq 0 ]; then
 	multi "review gates" "$KS_TOP/scripts/review-gates.sh"
 	multi "KUnit suite on UML" "$KS_TOP/scripts/run-kunit.sh"
 	multi "scenarios in a QEMU VM" "$KS_TOP/scripts/run-vm-tests.sh"
+	info "vendor drift: the series on Debian's newest $KS_PKG" \
+		"$KS_TOP/scripts/drift.sh" "$KS_BASE"
 fi
 # The benchmarks (make bench) are not run here, but what they
 # rest on is checked: their user-space tool builds, and the page in
