@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Entry points; the scripts in scripts/ do the work.  BASE selects the
-# vendor kernel (6.12 or 6.1) for every target but test, which tests the
-# bases listed in BASES (default: every base scripts/lib.sh knows).
+# vendor kernel (6.12 or 6.1) for every target but test and drift, which
+# walk the bases listed in BASES (default: every base scripts/lib.sh knows).
 
 BASE ?= 6.12
 BASES ?=
 export KS_BASE := $(BASE)
 
-.PHONY: help demo test tree export apply kunit vm gates bench
+.PHONY: help demo test tree export apply kunit vm gates bench drift
 
 help:
 	@echo "make demo          build the patched kernel, boot it in QEMU, show the switches at work"
@@ -19,6 +19,7 @@ help:
 	@echo "make vm            build the VM kernel and run the QEMU scenarios (after make tree)"
 	@echo "make gates         run the review gates patch by patch (after make tree)"
 	@echo "make bench         build the benchmark kernels, measure, write Documentation/benchmarks.md"
+	@echo "make drift         apply each series to Debian's two newest releases of its line, report per patch"
 
 demo:
 	scripts/demo.sh
@@ -47,3 +48,6 @@ gates:
 
 bench:
 	scripts/bench.sh
+
+drift:
+	scripts/drift.sh $(BASES)

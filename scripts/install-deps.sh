@@ -6,6 +6,7 @@
 #   build   what kbuild and the tree scripts need (UML KUnit included)
 #   vm      what the QEMU harness needs on top of build
 #   review  the review gates' checkers: sparse, coccinelle, b4
+#   drift   what drift.sh needs on top of build
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,6 +21,10 @@ for group in "$@"; do
 	vm)
 		# pahole (dwarves) makes the VM kernel's BTF
 		pkgs+=(qemu-system-x86 busybox-static iproute2 netbase dwarves)
+		;;
+	drift)
+		# GNU patch names the hunks git am refuses
+		pkgs+=(patch xz-utils)
 		;;
 	review)
 		# coccicheck runs semantic patches scripted in OCaml too
