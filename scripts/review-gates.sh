@@ -246,8 +246,9 @@ while read -r p; do
 		[ ${#w1_x86[@]} -eq 0 ] ||
 			kmake O="$x86" W=1 KBUILD_NOCMDDEP=1 "${w1_x86[@]}" || st=1
 	} >"$work/out" 2>&1
-	# W=1 also rebuilds the architecture's asm-offsets, whose warnings are
-	# the base tree's: count only those in the files the series adds.
+	# W=1 also compiles the architecture's asm-offsets when a header they
+	# include changed, and their warnings are the base tree's: count only
+	# those in the files the series adds.
 	grep 'warning:' "$work/out" | grep -F -f <(printf '%s\n' $added) >"$work/w1"
 	[ "$st" -eq 0 ] && [ ! -s "$work/w1" ]
 	gate "$p" w1 $? "W=1 build failures or warnings"; show "$work/w1"
