@@ -118,10 +118,7 @@ for version in $versions; do
 		status=1
 		continue
 	fi
-	g() {
-		git -C "$work" -c user.name="$KS_NAME" -c user.email="$KS_EMAIL" \
-			-c core.abbrev=12 -c gc.auto=0 "$@"
-	}
+	g() { KS_TREE=$work ks_git "$@"; }
 	g init -q && g add -f . && g commit -q -m "$KS_PKG $version (the series' files)"
 
 	n=0

@@ -3,21 +3,17 @@
 # Prepare kernel-tree/linux-$KS_BASE: Debian's kernel source as the base
 # commit of a git repository, with the series applied on branch killswitch.
 #
-# Usage: [KS_BASE=6.12] prepare-tree.sh [--base-only | --package-only]
+# Usage: [KS_BASE=6.12] prepare-tree.sh [--base-only]
 #
 # The first run installs the pinned linux-source package, unpacks it and
 # commits it (a couple of minutes).  Later runs reuse that base commit and
 # only re-apply the series, discarding whatever the branch held: export
-# your edits first (export-series.sh).  --base-only stops before applying
-# the series; --package-only stops once the package is installed.
+# your edits first (export-series.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mode=${1:-}
-case "$mode" in
-""|--base-only|--package-only) ;;
-*) ks_die "usage: prepare-tree.sh [--base-only | --package-only]" ;;
-esac
+base_only=0
+[ "${1:-}" = "--base-only" ] && base_only=1
 
 "$KS_TOP/scripts/install-deps.sh" build
 
@@ -43,7 +39,6 @@ if [ "$version" != "$KS_PIN" ]; then
 fi
 [ "$version" = "$KS_PIN" ] ||
 	ks_warn "building on $KS_PKG $version, not the pinned $KS_PIN"
-[ "$mode" = --package-only ] && exit 0
 tag=$(ks_base_tag "$version")
 
 if ! git -C "$KS_TREE" rev-parse -q --verify "refs/tags/$tag" >/dev/null 2>&1; then
@@ -70,7 +65,7 @@ ks_log "resetting $KS_BRANCH to $tag"
 ks_git checkout -q -f -B "$KS_BRANCH" "$tag"
 ks_git clean -q -fdx
 ks_git am --abort >/dev/null 2>&1 || true
-[ "$mode" = --base-only ] && exit 0
+[ "$base_only" -eq 1 ] && exit 0
 
 # The cover letter's subject and text travel as the branch description,
 # which export-series.sh turns back into 0000-cover-letter.patch.

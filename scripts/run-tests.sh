@@ -52,24 +52,16 @@ if [ $# -ne 1 ]; then
 	start=$SECONDS
 	KS_STAGES=$(mktemp)
 	export KS_STAGES
-	logs=$(mktemp -d)
-	# apt is used here, once, before any base; a failure shows again, and
-	# is counted, in the base that needs it.
-	"$KS_TOP/scripts/install-deps.sh" build vm review drift || true
-	for b in "${bases[@]}"; do
-		KS_BASE=$b "$KS_TOP/scripts/prepare-tree.sh" --package-only || true
-	done
-	KS_BASE=all ks_stage "install packages" $((SECONDS - start))
-	# One base after the other: side by side, a cold run of both took
-	# 4435 s here, every stage slowed by the other base's compiles.
-	for b in "${bases[@]}"; do
-		"$0" "$b" 2>&1 | tee "$logs/$b"
-	done
 	total_passed=0
 	total_failed=0
 	summary=()
+	# One base after the other: side by side, a cold run of both took
+	# 4435 s here, every stage slowed by the other base's compiles.
 	for b in "${bases[@]}"; do
-		line=$(tail -n 1 "$logs/$b")
+		log=$(mktemp)
+		"$0" "$b" 2>&1 | tee "$log"
+		line=$(tail -n 1 "$log")
+		rm -f "$log"
 		p=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' <<<"$line")
 		f=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' <<<"$line")
 		[ -n "$p" ] || { p=0; f=1; }
@@ -77,7 +69,6 @@ if [ $# -ne 1 ]; then
 		total_failed=$((total_failed + f))
 		summary+=("base $b: $p passed, $f failed")
 	done
-	rm -rf "$logs"
 	echo
 	stage_table "$KS_STAGES" $((SECONDS - start))
 	rm -f "$KS_STAGES"
