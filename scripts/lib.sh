@@ -26,8 +26,9 @@ case "$KS_BASE" in
 	KS_PKG=linux-source-6.1
 	KS_PIN=6.1.192-2
 	KS_PATCHES=$KS_TOP/patches/6.1
-	# The backport is built once as a whole, to keep CI within its time
-	# budget; review-gates.sh says so in its output.
+	# The backport is built, and checked with W=1 and sparse, once as a
+	# whole, to keep CI within its time budget; review-gates.sh says so
+	# in its output.
 	KS_PER_PATCH_BUILDS=0
 	;;
 *)

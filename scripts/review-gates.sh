@@ -10,13 +10,13 @@
 #   checkpatch   scripts/checkpatch.pl --strict: 0 errors, warnings, checks
 #   build-uml    the KUnit UML kernel builds (incrementally)
 #   build-x86    the QEMU x86_64 vmlinux and modules build (incrementally)
-#                (for a base with KS_PER_PATCH_BUILDS=0 in lib.sh, both
-#                builds run once, for the whole series, not per patch)
 #   w1           W=1 compiles the files the series added (in
 #                the UML build, which has the KUnit suite, or else in the
 #                x86 build, which has kprobes): they build, 0 warnings
 #   sparse       make C=2 on the objects the patch touches: no warning the
 #                base tree did not already have
+#                (for a base with KS_PER_PATCH_BUILDS=0 in lib.sh, these
+#                four run once, on the whole series, not per patch)
 #   kernel-doc   scripts/kernel-doc -Wall on the C files and headers the
 #                patch touches: no new warning
 #   maintainers  get_maintainer.pl names MAINTAINERS.snippet's M: for a
@@ -158,15 +158,66 @@ build_gates()	# build_gates PATCH: build both test kernels at this commit
 # new BASEFILE NOWFILE: lines of NOWFILE that BASEFILE does not have
 new() { comm -13 "$1" "$2"; }
 
+# W=1 compiles the added files to assembly (foo.s), the compiler's whole
+# work and all its warnings: a W=1 foo.o would replace the object, and
+# the next build would compile it again and relink.  KBUILD_NOCMDDEP=1:
+# W=1 changes the flags of what "prepare" compiles (asm-offsets and the
+# like), which would be compiled again, with W=1 and then without, at
+# every patch; the .s files themselves are compiled whenever their
+# source or a header they include changed.
+w1_gate()	# w1_gate PATCH
+{
+	local mine o st=0
+	local -a w1_uml=() w1_x86=()
+
+	mine=$(for f in $added_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
+	for o in $(objects $mine); do
+		if configured "$uml/.config" "$o"; then
+			w1_uml+=("${o%.o}.s")
+		else
+			w1_x86+=("${o%.o}.s")
+		fi
+	done
+	{
+		[ ${#w1_uml[@]} -eq 0 ] ||
+			kmake ARCH=um O="$uml" W=1 KBUILD_NOCMDDEP=1 "${w1_uml[@]}" || st=1
+		[ ${#w1_x86[@]} -eq 0 ] ||
+			kmake O="$x86" W=1 KBUILD_NOCMDDEP=1 "${w1_x86[@]}" || st=1
+	} >"$work/out" 2>&1
+	# W=1 also compiles the architecture's asm-offsets when a header they
+	# include changed, and their warnings are the base tree's: count only
+	# those in the files the series adds.
+	grep 'warning:' "$work/out" | grep -F -f <(printf '%s\n' $added) >"$work/w1"
+	[ "$st" -eq 0 ] && [ ! -s "$work/w1" ]
+	gate "$1" w1 $? "W=1 build failures or warnings"; show "$work/w1"
+}
+
+sparse_gate()	# sparse_gate PATCH C-FILES...: no warning the base lacks
+{
+	sparse_check "$work/sparse" $(objects "${@:2}")
+	new "$work/sparse.base" "$work/sparse" >"$work/out"
+	[ ! -s "$work/out" ]
+	gate "$1" sparse $? "new sparse warnings"; show "$work/out"
+}
+
 # The per-patch builds reuse the KUnit UML and the QEMU x86_64 build
 # directories.  Before each build, the fragments are merged again: at an
 # earlier patch olddefconfig drops the options that do not exist yet.
+# A .config that comes out the same keeps its time: UML compiles the
+# .config into the kernel (arch/um/kernel/config.c), and a newer one
+# costs a relink with kallsyms and a syncconfig at every patch.
+reconfig_build()	# reconfig_build BUILD FRAGMENT [make-args...]
+{
+	cp -p "$1/.config" "$work/config.before"
+	cat "$2" >>"$1/.config"
+	kmake "${@:3}" O="$1" olddefconfig >/dev/null 2>&1
+	! cmp -s "$work/config.before" "$1/.config" ||
+		touch -r "$work/config.before" "$1/.config"
+}
 reconfig()
 {
-	cat "$KS_TOP/kunit/killswitch.kunitconfig" >>"$uml/.config"
-	kmake ARCH=um O="$uml" olddefconfig >/dev/null 2>&1
-	cat "$work/x86.fragment" >>"$x86/.config"
-	kmake O="$x86" olddefconfig >/dev/null 2>&1
+	reconfig_build "$uml" "$KS_TOP/kunit/killswitch.kunitconfig" ARCH=um
+	reconfig_build "$x86" "$work/x86.fragment"
 }
 
 series_files=$(ks_git diff --name-only "$base" "$KS_BRANCH")
@@ -219,46 +270,11 @@ while read -r p; do
 	gate "$p" checkpatch $? "$(grep '^total:' "$work/out")"
 	grep -v '^total:' "$work/out" | sed 's/^/    /'
 
-	reconfig
-	[ "$KS_PER_PATCH_BUILDS" -eq 1 ] && build_gates "$p"
-
-	# W=1 compiles the added files to assembly (foo.s), the compiler's
-	# whole work and all its warnings: a W=1 foo.o would replace the
-	# object, and the next build would compile it again and relink.
-	# KBUILD_NOCMDDEP=1: W=1 changes the flags of what "prepare" compiles
-	# (asm-offsets and the like), which would be compiled again, with
-	# W=1 and then without, at every patch; the .s files themselves are
-	# compiled whenever their source or a header they include changed.
-	mine=$(for f in $added_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
-	w1_uml=()
-	w1_x86=()
-	for o in $(objects $mine); do
-		if configured "$uml/.config" "$o"; then
-			w1_uml+=("${o%.o}.s")
-		else
-			w1_x86+=("${o%.o}.s")
-		fi
-	done
-	st=0
-	{
-		[ ${#w1_uml[@]} -eq 0 ] ||
-			kmake ARCH=um O="$uml" W=1 KBUILD_NOCMDDEP=1 "${w1_uml[@]}" || st=1
-		[ ${#w1_x86[@]} -eq 0 ] ||
-			kmake O="$x86" W=1 KBUILD_NOCMDDEP=1 "${w1_x86[@]}" || st=1
-	} >"$work/out" 2>&1
-	# W=1 also compiles the architecture's asm-offsets when a header they
-	# include changed, and their warnings are the base tree's: count only
-	# those in the files the series adds.
-	grep 'warning:' "$work/out" | grep -F -f <(printf '%s\n' $added) >"$work/w1"
-	[ "$st" -eq 0 ] && [ ! -s "$work/w1" ]
-	gate "$p" w1 $? "W=1 build failures or warnings"; show "$work/w1"
-
-	if [ -n "$cfiles" ]; then
-		sparse_check "$work/sparse" $(objects $cfiles)
-		new "$work/sparse.base" "$work/sparse" >"$work/out"
-		[ ! -s "$work/out" ]
-		gate "$p" sparse $? "new sparse warnings"; show "$work/out"
-
+	if [ "$KS_PER_PATCH_BUILDS" -eq 1 ]; then
+		reconfig
+		build_gates "$p"
+		w1_gate "$p"
+		[ -z "$cfiles" ] || sparse_gate "$p" $cfiles
 	fi
 
 	kdocfiles=$(printf '%s\n' $files | grep -E '\.[ch]$' | grep -v '^tools/')
@@ -284,9 +300,11 @@ while read -r p; do
 done < <(ks_series)
 ks_git checkout -q -f "$KS_BRANCH"
 if [ "$KS_PER_PATCH_BUILDS" -eq 0 ]; then
-	ks_log "base $KS_BASE: the UML and x86 kernels are built once, for the whole series"
+	ks_log "base $KS_BASE: the UML and x86 kernels, W=1 and sparse run once, for the whole series"
 	reconfig
 	build_gates series
+	w1_gate series
+	sparse_gate series $touched_c
 fi
 
 # The snippet is the entry of the newest series; a backport that does not
