@@ -4,7 +4,7 @@
 # one boot without kill-switch parameters, one with disable_copyfail
 # disable_dirtyfrag, one with malformed parameters, and where the series
 # has function overrides, one exercising them and one with lockdown and
-# function items on the command line.
+# function items on the command line.  KS_JOBS boots run at a time.
 #
 # Usage: [KS_BASE=6.12] run-vm-tests.sh    (after prepare-tree.sh)
 #
@@ -36,15 +36,30 @@ boot()	# boot NAME KERNEL-PARAMETERS...
 	echo "    ($name: $((SECONDS - start)) s, console in $log)"
 }
 
+# The boots run side by side, KS_JOBS at a time (TCG runs the VM's one
+# CPU on one host core); their results are printed in this order.
+boots=()
+start_boot()	# start_boot NAME KERNEL-PARAMETERS...
 {
-	boot plain
-	boot cmdline disable_copyfail disable_dirtyfrag
-	boot badcmdline killswitch=copyfail,,nosuch,copyfail disable_dirtyfrag=1
-	# Function overrides, where the series has them.
-	if grep -q '^config KILLSWITCH_DYNAMIC$' "$KS_TREE/kernel/Kconfig.killswitch"; then
-		boot fn
-		boot fncmdline lockdown=integrity \
-			killswitch=copyfail,af_alg:af_alg_sendmsg=-1,capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2
-	fi
-} | tee "$out/results.txt"
+	while [ "$(jobs -pr | wc -l)" -ge "$KS_JOBS" ]; do
+		wait -n
+	done
+	boot "$@" >"$out/$1.results" 2>&1 &
+	boots+=("$1")
+}
+
+start_boot plain
+start_boot cmdline disable_copyfail disable_dirtyfrag
+start_boot badcmdline killswitch=copyfail,,nosuch,copyfail disable_dirtyfrag=1
+# Function overrides, where the series has them.
+if grep -q '^config KILLSWITCH_DYNAMIC$' "$KS_TREE/kernel/Kconfig.killswitch"; then
+	start_boot fn
+	start_boot fncmdline lockdown=integrity \
+		killswitch=copyfail,af_alg:af_alg_sendmsg=-1,capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2
+fi
+wait
+for name in "${boots[@]}"; do
+	cat "$out/$name.results"
+	rm -f "$out/$name.results"
+done | tee "$out/results.txt"
 ! grep -q '^FAIL ' "$out/results.txt"
