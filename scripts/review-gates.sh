@@ -16,7 +16,9 @@
 #   sparse       make C=2 on the objects the patch touches: no warning the
 #                base tree did not already have
 #                (for a base with KS_PER_PATCH_BUILDS=0 in lib.sh, these
-#                four run once, on the whole series, not per patch)
+#                four run once, on the whole series, not per patch; a
+#                patch that changes only Documentation/ text, selftests
+#                or MAINTAINERS skips the builds and w1, and says so)
 #   kernel-doc   scripts/kernel-doc -Wall on the C files and headers the
 #                patch touches: no new warning
 #   maintainers  get_maintainer.pl names MAINTAINERS.snippet's M: for a
@@ -67,13 +69,14 @@ fail=0
 since=$SECONDS
 declare -A spent	# seconds per gate, over all patches
 gates=()		# gate names, in the order they first ran
+account=	# when set, the time table's name for the gates that follow
 gate()	# gate PATCH NAME STATUS [DETAIL]
 {
 	# [N s]: the time since the previous gate line, to see where CI's
 	# time goes.
-	local t="[$((SECONDS - since)) s]"
-	[ -n "${spent[$2]:-}" ] || gates+=("$2")
-	spent[$2]=$((${spent[$2]:-0} + SECONDS - since))
+	local t="[$((SECONDS - since)) s]" key=${account:-$2}
+	[ -n "${spent[$key]:-}" ] || gates+=("$key")
+	spent[$key]=$((${spent[$key]:-0} + SECONDS - since))
 	since=$SECONDS
 	if [ "$3" -eq 0 ]; then
 		echo "PASS $1: $2 $t"
@@ -85,6 +88,30 @@ gate()	# gate PATCH NAME STATUS [DETAIL]
 
 show() { [ -s "$1" ] && sed 's/^/    /' "$1" | head -n 20; }
 kmake() { make -s -C "$KS_TREE" -j"$KS_JOBS" "$@"; }
+
+# side_by_side: make "${uml_args[@]}" in the UML build directory and make
+# "${x86_args[@]}" in the x86 one at the same time (an empty list skips
+# that build); their output in $work/uml.out and $work/x86.out, their
+# exit status in uml_st and x86_st.  Much of an incremental build, of a
+# checker run or of W=1 is one make walking the tree or one linker, on
+# one core: side by side, each fills the core the other leaves idle.
+uml_args=()
+x86_args=()
+side_by_side()
+{
+	local pid=
+	: >"$work/uml.out"
+	: >"$work/x86.out"
+	uml_st=0
+	x86_st=0
+	if [ ${#uml_args[@]} -gt 0 ]; then
+		kmake ARCH=um O="$uml" "${uml_args[@]}" >"$work/uml.out" 2>&1 &
+		pid=$!
+	fi
+	[ ${#x86_args[@]} -eq 0 ] ||
+		kmake O="$x86" "${x86_args[@]}" >"$work/x86.out" 2>&1 || x86_st=$?
+	[ -z "$pid" ] || wait "$pid" || uml_st=$?
+}
 
 # Object files of the C files among the given paths.
 objects() { printf '%s\n' "$@" | sed -n 's/\.c$/.o/p'; }
@@ -99,18 +126,14 @@ configured()	# configured CONFIGFILE OBJ
 	[ -z "$sym" ] || grep -q -E "^$sym=(y|m)$" "$1"
 }
 
-# Run a checker on objects, each in a build whose configuration has it:
-# the UML build has the KUnit suite, the x86 build has the call sites'
-# subsystems.  One make per build directory, so that -j checks files in
-# parallel.  Output is normalised (no paths, line or column numbers) and
-# sorted.
-checker()	# checker OUTFILE make-args... -- objects...
+# Split objects between the builds whose configuration has them, into
+# in_uml and in_x86: the UML build has the KUnit suite, the x86 build
+# has the call sites' subsystems.
+split_objects()	# split_objects objects...
 {
-	local out=$1 args=() o
-	local -a in_uml=() in_x86=()
-	shift
-	while [ "$1" != -- ]; do args+=("$1"); shift; done
-	shift
+	local o
+	in_uml=()
+	in_x86=()
 	for o in "$@"; do
 		if configured "$uml/.config" "$o"; then
 			in_uml+=("$o")
@@ -118,22 +141,93 @@ checker()	# checker OUTFILE make-args... -- objects...
 			in_x86+=("$o")
 		fi
 	done
-	{
-		[ ${#in_uml[@]} -eq 0 ] ||
-			kmake -Otarget ARCH=um O="$uml" "${args[@]}" "${in_uml[@]}" ||
-			echo "ERROR: ${in_uml[*]}: the checker failed"
-		[ ${#in_x86[@]} -eq 0 ] ||
-			kmake -Otarget O="$x86" "${args[@]}" "${in_x86[@]}" ||
-			echo "ERROR: ${in_x86[*]}: the checker failed"
-	} 2>&1 | grep -v -e '^/usr/bin/spatch' -e 'scripts/mod/empty' |
-		grep -E 'warning|error|WARNING|ERROR|: ' |
-		sed -E "s|$KS_TREE/||g; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" | sort -u >"$out"
 }
 
-sparse_check() { checker "$1" C=2 -- "${@:2}"; }
-cocci_check()
+# sparse's findings, without paths, line or column numbers, sorted.
+normalise()
 {
-	checker "$1" C=2 CHECK="$KS_TREE/scripts/coccicheck" MODE=report -- "${@:2}"
+	grep -v 'scripts/mod/empty' |
+		grep -E 'warning|error|WARNING|ERROR|: ' |
+		sed -E "s|$KS_TREE/||g; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" | sort -u
+}
+
+# sparse on objects, in the builds that have them: one make C=2 per
+# build directory, the two side by side, -j checking files in parallel.
+sparse_check()	# sparse_check OUTFILE objects...
+{
+	local out=$1
+	shift
+	split_objects "$@"
+	uml_args=()
+	x86_args=()
+	[ ${#in_uml[@]} -eq 0 ] || uml_args=(-Otarget C=2 "${in_uml[@]}")
+	[ ${#in_x86[@]} -eq 0 ] || x86_args=(-Otarget C=2 "${in_x86[@]}")
+	side_by_side
+	{
+		cat "$work/uml.out" "$work/x86.out"
+		[ "$uml_st" -eq 0 ] || echo "ERROR: ${in_uml[*]}: sparse failed"
+		[ "$x86_st" -eq 0 ] || echo "ERROR: ${in_x86[*]}: sparse failed"
+	} | normalise >"$out"
+}
+
+# Coccinelle on objects: the kernel's scripts/coccicheck in its one-file
+# mode (C=2), as make C=2 CHECK=scripts/coccicheck runs it for each
+# file, but with two differences:
+# - Its reports reach us.  They go to standard output, which make -s
+#   sends to /dev/null (Kbuild.include's silent_redirect): through make,
+#   the gate never saw a report.
+# - Each semantic patch starts once for all the files of a build
+#   directory, not once per file (and once more for scripts/mod/empty.c,
+#   which make checks for prepare): a start costs about 0.26 s before any
+#   matching, 73 starts per file.  coccicheck hands its last argument to
+#   spatch unquoted, so a list of files is one argument; the reports are
+#   the same as file by file (compared on the 6.12 series).
+# make C=2 with CHECK=a recorder gives the environment kbuild runs
+# coccicheck in (srctree, LINUXINCLUDE), once per build directory.  The
+# C files are read from ROOT, so that the base tree's versions can be
+# checked without checking them out (which would make the next build
+# compile them again); spatch runs with --no-includes, so where a file
+# lies does not change what it finds.
+cocci_check()	# cocci_check OUTFILE ROOT objects...
+{
+	local out=$1 root=$2 b dir files
+	local -a objs make_args
+	shift 2
+	split_objects "$@"
+	rm -rf "$work/cocci.d"
+	mkdir -p "$work/cocci.d"
+	for b in uml x86; do
+		if [ "$b" = uml ]; then
+			objs=("${in_uml[@]}") dir=$uml make_args=(ARCH=um)
+		else
+			objs=("${in_x86[@]}") dir=$x86 make_args=()
+		fi
+		[ ${#objs[@]} -gt 0 ] || continue
+		if [ ! -f "$work/check.env.$b" ]; then
+			cat >"$work/check-env" <<-'EOS'
+			#!/bin/bash
+			printf 'srctree=%q\nLINUXINCLUDE=%q\n' "$srctree" "$LINUXINCLUDE" >"${0%/*}/check.env"
+			EOS
+			chmod +x "$work/check-env"
+			rm -f "$work/check.env"
+			kmake "${make_args[@]}" O="$dir" C=2 CHECK="$work/check-env" \
+				"${objs[@]}" >/dev/null 2>&1 && [ -f "$work/check.env" ] ||
+				{ echo "ERROR: ${objs[*]}: make C=2 failed" >"$work/cocci.d/$b"; continue; }
+			mv "$work/check.env" "$work/check.env.$b"
+		fi
+		files=$(printf "$root/%s " $(printf '%s\n' "${objs[@]}" | sed 's/\.o$/.c/'))
+		(
+			. "$work/check.env.$b"
+			export srctree LINUXINCLUDE C=2 MODE=report
+			cd "$dir" && find "$KS_TREE/scripts/coccinelle" -name '*.cocci' | sort |
+				xargs -P "$KS_JOBS" -I{} sh -c \
+				'COCCI=$1 "$srctree/scripts/coccicheck" "$2" >"$3.$(echo "$1" | tr / _)" 2>&1' \
+				sh {} "$files" "$work/cocci.d/$b"
+		) || echo "ERROR: ${objs[*]}: coccicheck failed" >"$work/cocci.d/$b"
+	done
+	# Reports name a file; spatch's remarks on a semantic patch do not.
+	cat "$work/cocci.d"/* | grep -e "^$root/" -e '^ERROR' |
+		sed -E "s|^$root/||; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" | sort -u >"$out"
 }
 
 kdoc_check()	# kdoc_check OUTFILE files...
@@ -148,11 +242,24 @@ kdoc_check()	# kdoc_check OUTFILE files...
 
 build_gates()	# build_gates PATCH: build both test kernels at this commit
 {
-	kmake ARCH=um O="$uml" >"$work/out" 2>&1
-	gate "$1" build-uml $?; grep -E 'error' "$work/out" | head -n 10
+	uml_args=(all)
 	# vmlinux, not bzImage: compressing the image checks nothing more.
-	kmake O="$x86" vmlinux modules >"$work/out" 2>&1
-	gate "$1" build-x86 $?; grep -E 'error' "$work/out" | head -n 10
+	x86_args=(vmlinux modules)
+	side_by_side
+	# One time for the two, which ran side by side.
+	account="build-uml and build-x86"
+	gate "$1" build-uml "$uml_st"; grep -E 'error' "$work/uml.out" | head -n 10
+	gate "$1" build-x86 "$x86_st"; grep -E 'error' "$work/x86.out" | head -n 10
+	account=
+}
+
+# Does a kernel build read any of the given paths?  Not the admin guide's
+# text, the selftests (built from the tip, by build-vm.sh) or MAINTAINERS:
+# a patch that changes only those builds as the one before it did.
+build_reads()
+{
+	printf '%s\n' "$@" |
+		grep -q -v -E '^(Documentation/.*\.(rst|txt)|tools/testing/selftests/.*|MAINTAINERS)$'
 }
 
 # new BASEFILE NOWFILE: lines of NOWFILE that BASEFILE does not have
@@ -167,7 +274,7 @@ new() { comm -13 "$1" "$2"; }
 # source or a header they include changed.
 w1_gate()	# w1_gate PATCH
 {
-	local mine o st=0
+	local mine o
 	local -a w1_uml=() w1_x86=()
 
 	mine=$(for f in $added_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
@@ -178,17 +285,17 @@ w1_gate()	# w1_gate PATCH
 			w1_x86+=("${o%.o}.s")
 		fi
 	done
-	{
-		[ ${#w1_uml[@]} -eq 0 ] ||
-			kmake ARCH=um O="$uml" W=1 KBUILD_NOCMDDEP=1 "${w1_uml[@]}" || st=1
-		[ ${#w1_x86[@]} -eq 0 ] ||
-			kmake O="$x86" W=1 KBUILD_NOCMDDEP=1 "${w1_x86[@]}" || st=1
-	} >"$work/out" 2>&1
+	uml_args=()
+	x86_args=()
+	[ ${#w1_uml[@]} -eq 0 ] || uml_args=(W=1 KBUILD_NOCMDDEP=1 "${w1_uml[@]}")
+	[ ${#w1_x86[@]} -eq 0 ] || x86_args=(W=1 KBUILD_NOCMDDEP=1 "${w1_x86[@]}")
+	side_by_side
 	# W=1 also compiles the architecture's asm-offsets when a header they
 	# include changed, and their warnings are the base tree's: count only
 	# those in the files the series adds.
-	grep 'warning:' "$work/out" | grep -F -f <(printf '%s\n' $added) >"$work/w1"
-	[ "$st" -eq 0 ] && [ ! -s "$work/w1" ]
+	cat "$work/uml.out" "$work/x86.out" | grep 'warning:' |
+		grep -F -f <(printf '%s\n' $added) >"$work/w1"
+	[ "$uml_st" -eq 0 ] && [ "$x86_st" -eq 0 ] && [ ! -s "$work/w1" ]
 	gate "$1" w1 $? "W=1 build failures or warnings"; show "$work/w1"
 }
 
@@ -270,8 +377,12 @@ while read -r p; do
 	gate "$p" checkpatch $? "$(grep '^total:' "$work/out")"
 	grep -v '^total:' "$work/out" | sed 's/^/    /'
 
-	if [ "$KS_PER_PATCH_BUILDS" -eq 1 ]; then
-		reconfig
+	if [ "$KS_PER_PATCH_BUILDS" -eq 1 ] && ! build_reads $files; then
+		echo "SKIP $p: build-uml, build-x86, w1: it changes no file a kernel build reads"
+	elif [ "$KS_PER_PATCH_BUILDS" -eq 1 ]; then
+		# Only a Kconfig change can make the merged fragments come
+		# out differently (olddefconfig alone costs seconds).
+		! printf '%s\n' $files | grep -q -E '(^|/)Kconfig' || reconfig
 		build_gates "$p"
 		w1_gate "$p"
 		[ -z "$cfiles" ] || sparse_gate "$p" $cfiles
@@ -345,19 +456,20 @@ total=$(ks_series | wc -l)
 [ "$(grep -c '^Subject: \[PATCH' "$work/b4/series.mbx" 2>/dev/null)" = "$total" ]
 gate series b4 $? "b4 am did not produce $total patches"; grep -E 'ERROR|CRITICAL' "$work/out"
 
-# Coccinelle last, on the tip the builds above have compiled (C=2 would
-# compile what it checks).  Only when it reports can a report be new: then
-# the base tree is checked too, and the tip checked out again.
+# Coccinelle last, on the tip the builds above have compiled (make C=2
+# compiles what it names).  Only a file with a report can have a new
+# one: the base tree's versions of those files are checked too.
 ks_log "coccinelle on the objects the series touches"
-cocci_check "$work/cocci" $(objects $touched_c)
+cocci_check "$work/cocci" "$KS_TREE" $(objects $touched_c)
 : >"$work/cocci.base"
-if [ -s "$work/cocci" ]; then
-	ks_log "coccinelle reported: checking the base tree too"
-	ks_git checkout -q -f "$base"
-	reconfig
-	cocci_check "$work/cocci.base" $(objects $base_c)
-	ks_git checkout -q -f "$KS_BRANCH"
-	reconfig
+reported=$(for f in $base_c; do grep -q "^$f:" "$work/cocci" && echo "$f"; done)
+if [ -n "$reported" ]; then
+	ks_log "coccinelle reported on $(echo $reported): checking the base tree's versions"
+	for f in $reported; do
+		mkdir -p "$work/base/$(dirname "$f")"
+		ks_git show "$base:$f" >"$work/base/$f"
+	done
+	cocci_check "$work/cocci.base" "$work/base" $(objects $reported)
 fi
 new "$work/cocci.base" "$work/cocci" >"$work/out"
 [ ! -s "$work/out" ]
