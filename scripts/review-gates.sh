@@ -273,21 +273,14 @@ new() { comm -13 "$1" "$2"; }
 # source or a header they include changed.
 w1_gate()	# w1_gate PATCH
 {
-	local mine o
-	local -a w1_uml=() w1_x86=()
+	local mine
 
 	mine=$(for f in $added_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
-	for o in $(objects $mine); do
-		if configured "$uml/.config" "$o"; then
-			w1_uml+=("${o%.o}.s")
-		else
-			w1_x86+=("${o%.o}.s")
-		fi
-	done
+	split_objects $(objects $mine)
 	uml_args=()
 	x86_args=()
-	[ ${#w1_uml[@]} -eq 0 ] || uml_args=(W=1 KBUILD_NOCMDDEP=1 "${w1_uml[@]}")
-	[ ${#w1_x86[@]} -eq 0 ] || x86_args=(W=1 KBUILD_NOCMDDEP=1 "${w1_x86[@]}")
+	[ ${#in_uml[@]} -eq 0 ] || uml_args=(W=1 KBUILD_NOCMDDEP=1 "${in_uml[@]/%.o/.s}")
+	[ ${#in_x86[@]} -eq 0 ] || x86_args=(W=1 KBUILD_NOCMDDEP=1 "${in_x86[@]/%.o/.s}")
 	side_by_side
 	# W=1 also compiles the architecture's asm-offsets when a header they
 	# include changed, and their warnings are the base tree's: count only
