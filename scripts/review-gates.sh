@@ -181,7 +181,7 @@ sparse_check()	# sparse_check OUTFILE objects...
 #   which make checks for prepare): a start costs about 0.26 s before any
 #   matching, 73 starts per file.  coccicheck hands its last argument to
 #   spatch unquoted, so a list of files is one argument; the reports are
-#   the same as file by file (compared on the 6.12 series).
+#   the same as file by file (compared once, by hand, on the 6.12 series).
 # make C=2 with CHECK=a recorder gives the environment kbuild runs
 # coccicheck in (srctree, LINUXINCLUDE), once per build directory.  The
 # C files are read from ROOT, so that the base tree's versions can be
