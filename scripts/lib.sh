@@ -40,6 +40,18 @@ esac
 KS_TREE=$KS_TOP/kernel-tree/linux-$KS_BASE
 KS_BRANCH=killswitch
 
+# Every kernel these scripts build compiles without GCC's variable
+# tracking: the debug info of the test kernels is there for BTF, which
+# pahole makes from types, not from where variables live, and the
+# compiles are about 8% faster (measured on 18 large objects of the VM
+# kernel).  The machine code is the same (objdump -d of four objects
+# compared): variable tracking only writes debug info.  Exported once, so that every make in a build directory sees the
+# same flags; a make by hand in $KS_CACHE without them rebuilds it all.
+case " ${KCFLAGS:-} " in
+*" -fno-var-tracking "*) ;;
+*) export KCFLAGS="${KCFLAGS:+$KCFLAGS }-fno-var-tracking" ;;
+esac
+
 ks_log() { printf '==> %s\n' "$*" >&2; }
 ks_warn() { printf 'WARNING: %s\n' "$*" >&2; }
 ks_die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }

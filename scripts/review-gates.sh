@@ -17,8 +17,9 @@
 #                base tree did not already have
 #                (for a base with KS_PER_PATCH_BUILDS=0 in lib.sh, these
 #                four run once, on the whole series, not per patch; a
-#                patch that changes only Documentation/ text, selftests
-#                or MAINTAINERS skips the builds and w1, and says so)
+#                build that reads none of the files a patch changes is
+#                skipped, and says so: see reads() below; with both
+#                skipped, w1 and sparse are too)
 #   kernel-doc   scripts/kernel-doc -Wall on the C files and headers the
 #                patch touches: no new warning
 #   maintainers  get_maintainer.pl names MAINTAINERS.snippet's M: for a
@@ -34,8 +35,9 @@
 #                applied: no report the base tree's version of the file
 #                did not already have.  (Once, not per patch: the kernel's
 #                73 semantic patches are 73 starts of spatch.  The base
-#                versions are checked only of files with a report, since
-#                only there can one be new.)
+#                versions are checked only of files with a report, and
+#                only with the semantic patches that reported there,
+#                since only there can a report be new.)
 #   vendor       Debian's production config + CONFIG_KILLSWITCH=y (and
 #                CONFIG_KILLSWITCH_DYNAMIC=y where it exists): every
 #                object the series adds or touches builds with no warning
@@ -62,9 +64,7 @@ uml=$KS_CACHE/kunit-$KS_BASE
 x86=$KS_CACHE/vm-$KS_BASE/build
 vendor=$KS_CACHE/vendor-$KS_BASE
 work=$(mktemp -d)
-# The per-patch builds reconfigure the VM kernel's build directory: on any
-# exit, let build-vm.sh configure it afresh next time.
-trap 'rm -rf "$work"; rm -f "$x86/.config-inputs"; ks_git checkout -q -f "$KS_BRANCH"' EXIT
+trap 'rm -rf "$work"; ks_git checkout -q -f "$KS_BRANCH"' EXIT
 
 fail=0
 since=$SECONDS
@@ -170,64 +170,64 @@ sparse_check()	# sparse_check OUTFILE objects...
 	} | normalise >"$out"
 }
 
-# Coccinelle on objects: the kernel's scripts/coccicheck in its one-file
+# Coccinelle on C files: the kernel's scripts/coccicheck in its one-file
 # mode (C=2), as make C=2 CHECK=scripts/coccicheck runs it for each
 # file, but with two differences:
 # - Its reports reach us.  They go to standard output, which make -s
 #   sends to /dev/null (Kbuild.include's silent_redirect): through make,
 #   the gate never saw a report.
-# - Each semantic patch starts once for all the files of a build
-#   directory, not once per file (and once more for scripts/mod/empty.c,
-#   which make checks for prepare): a start costs about 0.26 s before any
-#   matching, 73 starts per file.  coccicheck hands its last argument to
-#   spatch unquoted, so a list of files is one argument; the reports are
-#   the same as file by file (compared once, by hand, on the 6.12 series).
-# make C=2 with CHECK=a recorder gives the environment kbuild runs
-# coccicheck in (srctree, LINUXINCLUDE), once per build directory.  The
-# C files are read from ROOT, so that the base tree's versions can be
-# checked without checking them out (which would make the next build
-# compile them again); spatch runs with --no-includes, so where a file
-# lies does not change what it finds.
-cocci_check()	# cocci_check OUTFILE ROOT objects...
+# - Each semantic patch starts once for all the files, not once per file
+#   (and once more for scripts/mod/empty.c, which make checks for
+#   prepare): a start costs about 1 s on a few files before it finds
+#   anything.  coccicheck hands its last argument to spatch unquoted, so
+#   a list of files is one argument; the reports are the same as file by
+#   file (compared once, by hand, on the 6.12 series).
+# All files are checked in the environment kbuild gives a checker in one
+# build directory (srctree, LINUXINCLUDE and the directory itself,
+# recorded by a make C=2 with CHECK=a recorder): the x86 one, as make
+# coccicheck does for a whole tree, also for the files only the UML build
+# compiles.  The C files are read from ROOT, so that the base tree's
+# versions can be checked without checking them out (which would make
+# the next build compile them again).  SCRIPTS is a file listing the
+# semantic patches; OUTFILE gets the reports ("file: message"), and
+# OUTFILE.by the same with the semantic patch that made each in front.
+cocci_check()	# cocci_check OUTFILE ROOT SCRIPTS C-FILES...
 {
-	local out=$1 root=$2 b dir files
-	local -a objs make_args
-	shift 2
-	split_objects "$@"
+	local out=$1 root=$2 scripts=$3 files
+	local -a make_args=()
+	shift 3
 	rm -rf "$work/cocci.d"
 	mkdir -p "$work/cocci.d"
-	for b in uml x86; do
-		if [ "$b" = uml ]; then
-			objs=("${in_uml[@]}") dir=$uml make_args=(ARCH=um)
-		else
-			objs=("${in_x86[@]}") dir=$x86 make_args=()
-		fi
-		[ ${#objs[@]} -gt 0 ] || continue
-		if [ ! -f "$work/check.env.$b" ]; then
-			cat >"$work/check-env" <<-'EOS'
-			#!/bin/bash
-			printf 'srctree=%q\nLINUXINCLUDE=%q\n' "$srctree" "$LINUXINCLUDE" >"${0%/*}/check.env"
-			EOS
-			chmod +x "$work/check-env"
-			rm -f "$work/check.env"
-			kmake "${make_args[@]}" O="$dir" C=2 CHECK="$work/check-env" \
-				"${objs[@]}" >/dev/null 2>&1 && [ -f "$work/check.env" ] ||
-				{ echo "ERROR: ${objs[*]}: make C=2 failed" >"$work/cocci.d/$b"; continue; }
-			mv "$work/check.env" "$work/check.env.$b"
-		fi
-		files=$(printf "$root/%s " $(printf '%s\n' "${objs[@]}" | sed 's/\.o$/.c/'))
-		(
-			. "$work/check.env.$b"
-			export srctree LINUXINCLUDE C=2 MODE=report
-			cd "$dir" && find "$KS_TREE/scripts/coccinelle" -name '*.cocci' | sort |
-				xargs -P "$KS_JOBS" -I{} sh -c \
-				'COCCI=$1 "$srctree/scripts/coccicheck" "$2" >"$3.$(echo "$1" | tr / _)" 2>&1' \
-				sh {} "$files" "$work/cocci.d/$b"
-		) || echo "ERROR: ${objs[*]}: coccicheck failed" >"$work/cocci.d/$b"
-	done
+	if [ ! -f "$work/check.env" ]; then
+		split_objects $(objects "$@")
+		[ ${#in_x86[@]} -gt 0 ] || make_args=(ARCH=um O="$uml" "${in_uml[@]}")
+		[ ${#in_x86[@]} -eq 0 ] || make_args=(O="$x86" "${in_x86[@]}")
+		cat >"$work/check-env" <<-'EOS'
+		#!/bin/bash
+		printf 'srctree=%q\nLINUXINCLUDE=%q\nobjtree=%q\n' \
+			"$srctree" "$LINUXINCLUDE" "$PWD" >"${0%/*}/check.env.new"
+		EOS
+		chmod +x "$work/check-env"
+		kmake C=2 CHECK="$work/check-env" "${make_args[@]}" >/dev/null 2>&1 &&
+			mv "$work/check.env.new" "$work/check.env" ||
+			printf -- '-\tERROR: %s: make C=2 failed\n' "$*" >"$work/cocci.d/error"
+	fi
+	files=$(printf "$root/%s " "$@")
+	if [ -f "$work/check.env" ]; then (
+		. "$work/check.env"
+		export srctree LINUXINCLUDE C=2 MODE=report
+		cd "$objtree" && xargs -P "$KS_JOBS" -I{} sh -c \
+			'COCCI=$1 "$srctree/scripts/coccicheck" "$2" 2>&1 |
+			 sed "s|^|$1\t|" >"$3/$(echo "$1" | tr / _)"' \
+			sh {} "$files" "$work/cocci.d" <"$scripts"
+	) || printf -- '-\tERROR: %s: coccicheck failed\n' "$*" >"$work/cocci.d/error"
+	fi
 	# Reports name a file; spatch's remarks on a semantic patch do not.
-	cat "$work/cocci.d"/* | grep -e "^$root/" -e '^ERROR' |
-		sed -E "s|^$root/||; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" | sort -u >"$out"
+	cat "$work/cocci.d"/* |
+		awk -F'\t' -v root="$root/" 'index($2, root) == 1 || $2 ~ /^ERROR/' |
+		sed -E "s|\t$root/|\t|; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" |
+		sort -u >"$out.by"
+	cut -f 2- "$out.by" | sort -u >"$out"
 }
 
 kdoc_check()	# kdoc_check OUTFILE files...
@@ -240,25 +240,40 @@ kdoc_check()	# kdoc_check OUTFILE files...
 }
 
 
-build_gates()	# build_gates PATCH: build both test kernels at this commit
+build_gates()	# build_gates PATCH: build the test kernels ($build_uml, $build_x86)
 {
 	# One after the other: side by side, the two cold builds took 934 s
 	# against 846 s (224 + 622) one after the other, and the
 	# incremental ones about as long as one after the other.
-	kmake ARCH=um O="$uml" >"$work/out" 2>&1
-	gate "$1" build-uml $?; grep -E 'error' "$work/out" | head -n 10
-	# vmlinux, not bzImage: compressing the image checks nothing more.
-	kmake O="$x86" vmlinux modules >"$work/out" 2>&1
-	gate "$1" build-x86 $?; grep -E 'error' "$work/out" | head -n 10
+	if [ "$build_uml" -eq 1 ]; then
+		kmake ARCH=um O="$uml" >"$work/out" 2>&1
+		gate "$1" build-uml $?; grep -E 'error' "$work/out" | head -n 10
+	fi
+	if [ "$build_x86" -eq 1 ]; then
+		# vmlinux, not bzImage: compressing the image checks nothing more.
+		kmake O="$x86" vmlinux modules >"$work/out" 2>&1
+		gate "$1" build-x86 $?; grep -E 'error' "$work/out" | head -n 10
+	fi
+	built=1
 }
 
-# Does a kernel build read any of the given paths?  Not the admin guide's
-# text, the selftests (built from the tip, by build-vm.sh) or MAINTAINERS:
-# a patch that changes only those builds as the one before it did.
-build_reads()
+# Does the kernel build in BUILD read any of the given paths?  Kbuild
+# keeps, for every file it made, the command and every file the command
+# read (BUILD/.../.<target>.cmd): a path no .cmd file names is one the
+# build does not read, and the build at this patch would be the one
+# before it, so it is not made again (the admin guide's text, the
+# selftests, MAINTAINERS, a call site in a subsystem one configuration
+# leaves out).  What make and the build tools read themselves counts as
+# read: Makefiles, Kbuild and Kconfig files, scripts/ and tools/ (but not
+# the selftests).  Before a run's first build, everything counts as read.
+reads()	# reads BUILD PATHS...
 {
-	printf '%s\n' "$@" |
-		grep -q -v -E '^(Documentation/.*\.(rst|txt)|tools/testing/selftests/.*|MAINTAINERS)$'
+	local build=$1
+	shift
+	[ -n "$built" ] || return 0
+	printf '%s\n' "$@" | grep -v '^tools/testing/selftests/' |
+		grep -q -E '(^|/)(Makefile|Kbuild|Kconfig)[^/]*$|^(scripts|tools)/' && return 0
+	grep -r -q -F --include='.*.cmd' -f <(printf "$KS_TREE/%s\n" "$@") "$build"
 }
 
 # new BASEFILE NOWFILE: lines of NOWFILE that BASEFILE does not have
@@ -332,6 +347,12 @@ mkdir -p "$uml"
 	--build_dir="$uml" >/dev/null)
 "$KS_TOP/scripts/build-vm.sh" --config-only >/dev/null
 ks_vm_fragments | xargs cat >"$work/x86.fragment"
+# The per-patch builds reconfigure the VM kernel's build directory, so
+# its stamp (build-vm.sh's "configured from these fragments") goes until
+# the tip's configuration is back: then build-vm.sh need not configure
+# it again (tinyconfig and the merge take 25 s).
+cp "$x86/.config" "$work/x86.config"
+mv "$x86/.config-inputs" "$work/x86.config-inputs"
 
 touched_c=$(printf '%s\n' $series_files | grep '\.c$' | grep -v '^tools/')
 
@@ -350,6 +371,7 @@ ks_log "configuration and baselines took $((SECONDS - since)) s"
 since=$SECONDS
 
 n=0
+built=
 commits=($(ks_git rev-list --reverse "$base..$KS_BRANCH"))
 while read -r p; do
 	c=${commits[$n]:-}
@@ -369,15 +391,25 @@ while read -r p; do
 	gate "$p" checkpatch $? "$(grep '^total:' "$work/out")"
 	grep -v '^total:' "$work/out" | sed 's/^/    /'
 
-	if [ "$KS_PER_PATCH_BUILDS" -eq 1 ] && ! build_reads $files; then
-		echo "SKIP $p: build-uml, build-x86, w1: it changes no file a kernel build reads"
-	elif [ "$KS_PER_PATCH_BUILDS" -eq 1 ]; then
-		# Only a Kconfig change can make the merged fragments come
-		# out differently (olddefconfig alone costs seconds).
-		! printf '%s\n' $files | grep -q -E '(^|/)Kconfig' || reconfig
-		build_gates "$p"
-		w1_gate "$p"
-		[ -z "$cfiles" ] || sparse_gate "$p" $cfiles
+	if [ "$KS_PER_PATCH_BUILDS" -eq 1 ]; then
+		build_uml=0
+		build_x86=0
+		reads "$uml" $files && build_uml=1
+		reads "$x86" $files && build_x86=1
+		if [ $((build_uml + build_x86)) -eq 0 ]; then
+			echo "SKIP $p: build-uml, build-x86, w1: neither build reads a file it changes"
+		else
+			[ "$build_uml" -eq 1 ] ||
+				echo "SKIP $p: build-uml: the UML build reads no file it changes"
+			[ "$build_x86" -eq 1 ] ||
+				echo "SKIP $p: build-x86: the x86 build reads no file it changes"
+			# Only a Kconfig change can make the merged fragments
+			# come out differently (olddefconfig alone costs seconds).
+			! printf '%s\n' $files | grep -q -E '(^|/)Kconfig' || reconfig
+			build_gates "$p"
+			w1_gate "$p"
+			[ -z "$cfiles" ] || sparse_gate "$p" $cfiles
+		fi
 	fi
 
 	kdocfiles=$(printf '%s\n' $files | grep -E '\.[ch]$' | grep -v '^tools/')
@@ -405,10 +437,15 @@ ks_git checkout -q -f "$KS_BRANCH"
 if [ "$KS_PER_PATCH_BUILDS" -eq 0 ]; then
 	ks_log "base $KS_BASE: the UML and x86 kernels, W=1 and sparse run once, for the whole series"
 	reconfig
+	build_uml=1
+	build_x86=1
 	build_gates series
 	w1_gate series
 	sparse_gate series $touched_c
 fi
+
+cmp -s "$x86/.config" "$work/x86.config" &&
+	cp "$work/x86.config-inputs" "$x86/.config-inputs"
 
 # The snippet is the entry of the newest series; a backport that does not
 # carry every file yet lists the snippet's other lines.
@@ -450,18 +487,23 @@ gate series b4 $? "b4 am did not produce $total patches"; grep -E 'ERROR|CRITICA
 
 # Coccinelle last, on the tip the builds above have compiled (make C=2
 # compiles what it names).  Only a file with a report can have a new
-# one: the base tree's versions of those files are checked too.
-ks_log "coccinelle on the objects the series touches"
-cocci_check "$work/cocci" "$KS_TREE" $(objects $touched_c)
+# one, and only from a semantic patch that reported on it: the base
+# tree's versions of those files are checked with those.
+ks_log "coccinelle on the C files the series touches"
+find "$KS_TREE/scripts/coccinelle" -name '*.cocci' | sort >"$work/cocci.scripts"
+cocci_check "$work/cocci" "$KS_TREE" "$work/cocci.scripts" $touched_c
 : >"$work/cocci.base"
 reported=$(for f in $base_c; do grep -q "^$f:" "$work/cocci" && echo "$f"; done)
 if [ -n "$reported" ]; then
-	ks_log "coccinelle reported on $(echo $reported): checking the base tree's versions"
+	awk -F'\t' 'NR == FNR { want[$0] = 1; next }
+		{ f = $2; sub(/:.*/, "", f) } f in want { print $1 }' \
+		<(printf '%s\n' $reported) "$work/cocci.by" | sort -u >"$work/cocci.rescan"
+	ks_log "coccinelle reported on $(echo $reported): checking the base tree's versions with $(wc -l <"$work/cocci.rescan") semantic patches"
 	for f in $reported; do
 		mkdir -p "$work/base/$(dirname "$f")"
 		ks_git show "$base:$f" >"$work/base/$f"
 	done
-	cocci_check "$work/cocci.base" "$work/base" $(objects $reported)
+	cocci_check "$work/cocci.base" "$work/base" "$work/cocci.rescan" $reported
 fi
 new "$work/cocci.base" "$work/cocci" >"$work/out"
 [ ! -s "$work/out" ]
