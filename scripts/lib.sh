@@ -53,6 +53,14 @@ case " ${KCFLAGS:-} " in
 esac
 
 ks_log() { printf '==> %s\n' "$*" >&2; }
+
+# apt-get that changes what is installed, one at a time: run-tests.sh
+# prepares a later base's tree beside the first base's steps, and two
+# apt-get at once would fight over dpkg's lock.
+ks_apt() {
+	mkdir -p "$KS_CACHE"
+	flock "$KS_CACHE/apt.lock" apt-get "$@"
+}
 ks_warn() { printf 'WARNING: %s\n' "$*" >&2; }
 ks_die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
