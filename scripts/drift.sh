@@ -41,7 +41,7 @@ mkdir -p "$cache"
 versions=${KS_DRIFT_VERSIONS:-}
 if [ -z "$versions" ]; then
 	list() { apt-cache madison "$KS_PKG" 2>/dev/null | awk -F' *[|] *' '{ print $2 }'; }
-	[ -n "$(list)" ] || ks_apt update -qq
+	[ -n "$(list)" ] || apt-get update -qq
 	versions=$(list | sort -V -r -u | head -n 2)
 fi
 [ -n "$versions" ] || ks_die "apt knows no version of $KS_PKG"

@@ -46,5 +46,5 @@ done
 ks_log "installing: ${missing[*]}"
 [ "$(id -u)" -eq 0 ] || ks_die "need root to install ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-ks_apt update -qq
-ks_apt install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

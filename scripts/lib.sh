@@ -45,22 +45,15 @@ KS_BRANCH=killswitch
 # pahole makes from types, not from where variables live, and the
 # compiles are about 8% faster (measured on 18 large objects of the VM
 # kernel).  The machine code is the same (objdump -d of four objects
-# compared): variable tracking only writes debug info.  Exported once, so that every make in a build directory sees the
-# same flags; a make by hand in $KS_CACHE without them rebuilds it all.
+# compared): variable tracking only writes debug info.  Exported once,
+# so that every make in a build directory sees the same flags; a make by
+# hand in $KS_CACHE without them rebuilds it all.
 case " ${KCFLAGS:-} " in
 *" -fno-var-tracking "*) ;;
 *) export KCFLAGS="${KCFLAGS:+$KCFLAGS }-fno-var-tracking" ;;
 esac
 
 ks_log() { printf '==> %s\n' "$*" >&2; }
-
-# apt-get that changes what is installed, one at a time: run-tests.sh
-# prepares a later base's tree beside the first base's steps, and two
-# apt-get at once would fight over dpkg's lock.
-ks_apt() {
-	mkdir -p "$KS_CACHE"
-	flock "$KS_CACHE/apt.lock" apt-get "$@"
-}
 ks_warn() { printf 'WARNING: %s\n' "$*" >&2; }
 ks_die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 

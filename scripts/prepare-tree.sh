@@ -15,12 +15,6 @@ set -euo pipefail
 base_only=0
 [ "${1:-}" = "--base-only" ] && base_only=1
 
-# One run at a time per tree: run-tests.sh starts one for a later base
-# beside the first base's steps, and that base's own step waits here.
-mkdir -p "$KS_CACHE"
-exec 9>"$KS_CACHE/tree-$KS_BASE.lock"
-flock 9
-
 "$KS_TOP/scripts/install-deps.sh" build
 
 # Empty if the package is not installed (dpkg-query fails if it never was).
@@ -33,13 +27,13 @@ installed_version() {
 version=$(installed_version)
 if [ "$version" != "$KS_PIN" ]; then
 	export DEBIAN_FRONTEND=noninteractive
-	ks_apt update -qq
-	if ks_apt install -y -qq --no-install-recommends --allow-downgrades \
+	apt-get update -qq
+	if apt-get install -y -qq --no-install-recommends --allow-downgrades \
 		"$KS_PKG=$KS_PIN" >/dev/null 2>&1; then
 		:
 	else
 		ks_warn "$KS_PKG $KS_PIN is no longer available; using the newest"
-		ks_apt install -y -qq --no-install-recommends "$KS_PKG" >/dev/null
+		apt-get install -y -qq --no-install-recommends "$KS_PKG" >/dev/null
 	fi
 	version=$(installed_version)
 fi
