@@ -45,7 +45,7 @@ done
 bench=$KS_CACHE/bench-$KS_BASE
 unpatched_tree=$KS_TOP/kernel-tree/linux-$KS_BASE-unpatched
 mkdir -p "$bench"
-export PATH=/usr/lib/ccache:$PATH
+export PATH=$KS_CCACHE_PATH$PATH
 
 mapfile -t fragments < <(ks_vm_fragments)
 fragments+=("$KS_TOP/configs/bench.config")

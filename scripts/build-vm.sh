@@ -18,7 +18,7 @@ out=$KS_CACHE/vm-$KS_BASE
 build=$out/build
 root=$out/root
 mkdir -p "$build"
-export PATH=/usr/lib/ccache:$PATH
+export PATH=$KS_CCACHE_PATH$PATH
 kmake() { make -s -C "$KS_TREE" O="$build" -j"$KS_JOBS" "$@"; }
 
 mapfile -t fragments < <(ks_vm_fragments)

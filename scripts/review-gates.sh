@@ -58,7 +58,7 @@ set -uo pipefail
 # check, and a pyenv shim found first costs over a second each (one start
 # measured 2.5 s against 0.9 s): put Debian's python3, which Debian's
 # spatch is built for, first.
-export PATH=/usr/lib/ccache:/usr/bin:$PATH
+export PATH=$KS_CCACHE_PATH/usr/bin:$PATH
 base=$(ks_git describe --tags --abbrev=0 --match 'debian/*' "$KS_BRANCH")
 uml=$KS_CACHE/kunit-$KS_BASE
 x86=$KS_CACHE/vm-$KS_BASE/build

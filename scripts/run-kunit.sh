@@ -14,7 +14,7 @@ set -euo pipefail
 build=$KS_CACHE/kunit-$KS_BASE
 log=$KS_CACHE/kunit-$KS_BASE.log
 mkdir -p "$build"
-export PATH=/usr/lib/ccache:$PATH
+export PATH=$KS_CCACHE_PATH$PATH
 
 cd "$KS_TREE"
 status=0
