@@ -499,7 +499,7 @@ if [ -n "$reported" ]; then
 	awk -F'\t' 'NR == FNR { want[$0] = 1; next }
 		{ f = $2; sub(/:.*/, "", f) } f in want { print $1 }' \
 		<(printf '%s\n' $reported) "$work/cocci.by" | sort -u >"$work/cocci.rescan"
-	ks_log "coccinelle reported on $(echo $reported): checking the base tree's versions with $(wc -l <"$work/cocci.rescan") semantic patches"
+	ks_log "coccinelle reported on $(echo $reported): checking the base tree's versions with what reported ($(xargs -n 1 basename <"$work/cocci.rescan" | xargs))"
 	for f in $reported; do
 		mkdir -p "$work/base/$(dirname "$f")"
 		ks_git show "$base:$f" >"$work/base/$f"
