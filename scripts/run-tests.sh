@@ -15,9 +15,8 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# stage_table FILE TOTAL: the stages ks_stage recorded, base by base,
-# each followed by its parts ("review gates / w1"), with their share of
-# TOTAL seconds.
+# stage_table FILE TOTAL: the stages ks_stage recorded, each followed by
+# its parts ("review gates / w1"), with their share of TOTAL seconds.
 stage_table()
 {
 	awk -F'\t' -v total="$2" '
@@ -32,16 +31,12 @@ stage_table()
 				t[$1 SUBSEP $2] = $3
 				next
 			}
-			if (!($1 in seen)) { seen[$1] = 1; bases[++nb] = $1 }
 			order[++n] = key; base[key] = $1; name[key] = $2; t[key] = $3
 		}
 		END {
 			printf "%-5s %-58s %6s %7s\n", "base", "stage", "s", "share"
-			for (b = 1; b <= nb; b++)
 			for (i = 1; i <= n; i++) {
 				k = order[i]
-				if (base[k] != bases[b])
-					continue
 				row(base[k], name[k], t[k])
 				m = split(substr(parts[k], 2), p, SUBSEP)
 				for (j = 1; j <= m; j++)
