@@ -15,7 +15,7 @@ help:
 	@echo "make tree          prepare kernel-tree/linux-\$$BASE and apply the series"
 	@echo "make export        export the tree's commits back into patches/"
 	@echo "make apply TREE=…  apply the series to your own kernel git tree"
-	@echo "make kunit         build and run the KUnit suite (after make tree)"
+	@echo "make kunit         build the VM kernel and run the KUnit suites in it (after make tree)"
 	@echo "make vm            build the VM kernel and run the QEMU scenarios (after make tree)"
 	@echo "make gates         run the review gates patch by patch (after make tree)"
 	@echo "make bench         build the benchmark kernels, measure, write Documentation/benchmarks.md"
@@ -38,7 +38,7 @@ apply:
 	scripts/apply-series.sh "$(TREE)"
 
 kunit:
-	scripts/run-kunit.sh
+	scripts/run-vm-tests.sh kunit
 
 vm:
 	scripts/run-vm-tests.sh

@@ -3,7 +3,7 @@
 # Install the Debian packages a step needs, only those that are missing.
 #
 # Usage: install-deps.sh GROUP...
-#   build   what kbuild and the tree scripts need (UML KUnit included)
+#   build   what kbuild and the tree scripts need
 #   vm      what the QEMU harness needs on top of build
 #   review  the review gates' checkers: sparse, coccinelle, b4
 #   drift   what drift.sh needs on top of build

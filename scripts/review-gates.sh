@@ -8,18 +8,16 @@
 # that patch:
 #   applies      git am applied it without fuzz (prepare-tree.sh), as commit N
 #   checkpatch   scripts/checkpatch.pl --strict: 0 errors, warnings, checks
-#   build-uml    the KUnit UML kernel builds (incrementally)
-#   build-x86    the QEMU x86_64 vmlinux and modules build (incrementally)
-#   w1           W=1 compiles the files the series added (in
-#                the UML build, which has the KUnit suite, or else in the
-#                x86 build, which has kprobes): they build, 0 warnings
+#   build-x86    the QEMU x86_64 vmlinux and modules build (incrementally):
+#                the VM kernel, which also runs the KUnit suites
+#   w1           W=1 compiles the files the series added: they build,
+#                0 warnings
 #   sparse       make C=2 on the objects the patch touches: no warning the
 #                base tree did not already have
 #                (for a base with KS_PER_PATCH_BUILDS=0 in lib.sh, these
-#                four run once, on the whole series, not per patch; a
-#                build that reads none of the files a patch changes is
-#                skipped, and says so: see reads() below; with both
-#                skipped, w1 and sparse are too)
+#                three run once, on the whole series, not per patch; at a
+#                patch whose files the build does not read, they are
+#                skipped, and say so: see reads() below)
 #   kernel-doc   scripts/kernel-doc -Wall on the C files and headers the
 #                patch touches: no new warning
 #   maintainers  get_maintainer.pl names MAINTAINERS.snippet's M: for a
@@ -38,10 +36,10 @@
 #                versions are checked only of files with a report, and
 #                only with the semantic patches that reported there,
 #                since only there can a report be new.)
-#   vendor       Debian's production config + CONFIG_KILLSWITCH=y (and
-#                CONFIG_KILLSWITCH_DYNAMIC=y where it exists): every
-#                object the series adds or touches builds with no warning
-#                (configs/debian-<base>-amd64.config)
+#   vendor       Debian's production config + CONFIG_KILLSWITCH=y, with
+#                CONFIG_KILLSWITCH_DYNAMIC=y and then with it off (its
+#                default): every object the series adds or touches builds
+#                with no warning (configs/debian-<base>-amd64.config)
 #
 # Prints "PASS|FAIL <patch>: <gate> [N s]" lines (N: seconds since the
 # previous line) and exits non-zero on a failure.
@@ -60,7 +58,6 @@ set -uo pipefail
 # spatch is built for, first.
 export PATH=$KS_CCACHE_PATH/usr/bin:$PATH
 base=$(ks_git describe --tags --abbrev=0 --match 'debian/*' "$KS_BRANCH")
-uml=$KS_CACHE/kunit-$KS_BASE
 x86=$KS_CACHE/vm-$KS_BASE/build
 vendor=$KS_CACHE/vendor-$KS_BASE
 work=$(mktemp -d)
@@ -89,30 +86,6 @@ gate()	# gate PATCH NAME STATUS [DETAIL]
 show() { [ -s "$1" ] && sed 's/^/    /' "$1" | head -n 20; }
 kmake() { make -s -C "$KS_TREE" -j"$KS_JOBS" "$@"; }
 
-# side_by_side: make "${uml_args[@]}" in the UML build directory and make
-# "${x86_args[@]}" in the x86 one at the same time (an empty list skips
-# that build); their output in $work/uml.out and $work/x86.out, their
-# exit status in uml_st and x86_st.  Much of a checker run or of W=1 on a
-# few files is one make walking the tree, on one core: side by side,
-# each fills the core the other leaves idle.
-uml_args=()
-x86_args=()
-side_by_side()
-{
-	local pid=
-	: >"$work/uml.out"
-	: >"$work/x86.out"
-	uml_st=0
-	x86_st=0
-	if [ ${#uml_args[@]} -gt 0 ]; then
-		kmake ARCH=um O="$uml" "${uml_args[@]}" >"$work/uml.out" 2>&1 &
-		pid=$!
-	fi
-	[ ${#x86_args[@]} -eq 0 ] ||
-		kmake O="$x86" "${x86_args[@]}" >"$work/x86.out" 2>&1 || x86_st=$?
-	[ -z "$pid" ] || wait "$pid" || uml_st=$?
-}
-
 # Object files of the C files among the given paths.
 objects() { printf '%s\n' "$@" | sed -n 's/\.c$/.o/p'; }
 
@@ -126,23 +99,6 @@ configured()	# configured CONFIGFILE OBJ
 	[ -z "$sym" ] || grep -q -E "^$sym=(y|m)$" "$1"
 }
 
-# Split objects between the builds whose configuration has them, into
-# in_uml and in_x86: the UML build has the KUnit suite, the x86 build
-# has the call sites' subsystems.
-split_objects()	# split_objects objects...
-{
-	local o
-	in_uml=()
-	in_x86=()
-	for o in "$@"; do
-		if configured "$uml/.config" "$o"; then
-			in_uml+=("$o")
-		else
-			in_x86+=("$o")
-		fi
-	done
-}
-
 # sparse's findings, without paths, line or column numbers, sorted.
 normalise()
 {
@@ -151,22 +107,14 @@ normalise()
 		sed -E "s|$KS_TREE/||g; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" | sort -u
 }
 
-# sparse on objects, in the builds that have them: one make C=2 per
-# build directory, the two side by side, -j checking files in parallel.
+# sparse on objects: one make C=2, -j checking files in parallel.
 sparse_check()	# sparse_check OUTFILE objects...
 {
 	local out=$1
 	shift
-	split_objects "$@"
-	uml_args=()
-	x86_args=()
-	[ ${#in_uml[@]} -eq 0 ] || uml_args=(-Otarget C=2 "${in_uml[@]}")
-	[ ${#in_x86[@]} -eq 0 ] || x86_args=(-Otarget C=2 "${in_x86[@]}")
-	side_by_side
 	{
-		cat "$work/uml.out" "$work/x86.out"
-		[ "$uml_st" -eq 0 ] || echo "ERROR: ${in_uml[*]}: sparse failed"
-		[ "$x86_st" -eq 0 ] || echo "ERROR: ${in_x86[*]}: sparse failed"
+		kmake O="$x86" -Otarget C=2 "$@" 2>&1 ||
+			echo "ERROR: $*: sparse failed"
 	} | normalise >"$out"
 }
 
@@ -183,33 +131,28 @@ sparse_check()	# sparse_check OUTFILE objects...
 #   spatch unquoted, so a list of files is one argument; the reports are
 #   the same as file by file (compared once, by hand, on the 6.12
 #   series).
-# All files are checked in the environment kbuild gives a checker in one
-# build directory (srctree, LINUXINCLUDE and the directory itself,
-# recorded by a make C=2 with CHECK=a recorder): the x86 one, as make
-# coccicheck does for a whole tree, also for the files only the UML build
-# compiles.  The C files are read from ROOT, so that the base tree's
-# versions can be checked without checking them out (which would make
-# the next build compile them again).  SCRIPTS is a file listing the
+# All files are checked in the environment kbuild gives a checker in the
+# x86 build directory (srctree, LINUXINCLUDE and the directory itself,
+# recorded by a make C=2 with CHECK=a recorder).  The C files are read
+# from ROOT, so that the base tree's versions can be checked without
+# checking them out (which would make the next build compile them
+# again).  SCRIPTS is a file listing the
 # semantic patches; OUTFILE gets the reports ("file: message"), and
 # OUTFILE.by the same with the semantic patch that made each in front.
 cocci_check()	# cocci_check OUTFILE ROOT SCRIPTS C-FILES...
 {
 	local out=$1 root=$2 scripts=$3 files
-	local -a make_args=()
 	shift 3
 	rm -rf "$work/cocci.d"
 	mkdir -p "$work/cocci.d"
 	if [ ! -f "$work/check.env" ]; then
-		split_objects $(objects "$@")
-		[ ${#in_x86[@]} -gt 0 ] || make_args=(ARCH=um O="$uml" "${in_uml[@]}")
-		[ ${#in_x86[@]} -eq 0 ] || make_args=(O="$x86" "${in_x86[@]}")
 		cat >"$work/check-env" <<-'EOS'
 		#!/bin/bash
 		printf 'srctree=%q\nLINUXINCLUDE=%q\nobjtree=%q\n' \
 			"$srctree" "$LINUXINCLUDE" "$PWD" >"${0%/*}/check.env.new"
 		EOS
 		chmod +x "$work/check-env"
-		kmake C=2 CHECK="$work/check-env" "${make_args[@]}" >/dev/null 2>&1 &&
+		kmake O="$x86" C=2 CHECK="$work/check-env" $(objects "$@") >/dev/null 2>&1 &&
 			mv "$work/check.env.new" "$work/check.env" ||
 			printf -- '-\tERROR: %s: make C=2 failed\n' "$*" >"$work/cocci.d/error"
 	fi
@@ -241,20 +184,11 @@ kdoc_check()	# kdoc_check OUTFILE files...
 }
 
 
-build_gates()	# build_gates PATCH: build the test kernels ($build_uml, $build_x86)
+build_gate()	# build_gate PATCH: build the test kernel
 {
-	# One after the other: side by side, the two cold builds took 934 s
-	# against 846 s (224 + 622) one after the other, and the
-	# incremental ones about as long as one after the other.
-	if [ "$build_uml" -eq 1 ]; then
-		kmake ARCH=um O="$uml" >"$work/out" 2>&1
-		gate "$1" build-uml $?; grep -E 'error' "$work/out" | head -n 10
-	fi
-	if [ "$build_x86" -eq 1 ]; then
-		# vmlinux, not bzImage: compressing the image checks nothing more.
-		kmake O="$x86" vmlinux modules >"$work/out" 2>&1
-		gate "$1" build-x86 $?; grep -E 'error' "$work/out" | head -n 10
-	fi
+	# vmlinux, not bzImage: compressing the image checks nothing more.
+	kmake O="$x86" vmlinux modules >"$work/out" 2>&1
+	gate "$1" build-x86 $?; grep -E 'error' "$work/out" | head -n 10
 	built=1
 }
 
@@ -289,21 +223,17 @@ new() { comm -13 "$1" "$2"; }
 # source or a header they include changed.
 w1_gate()	# w1_gate PATCH
 {
-	local mine
+	local mine st=0
 
 	mine=$(for f in $added_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
-	split_objects $(objects $mine)
-	uml_args=()
-	x86_args=()
-	[ ${#in_uml[@]} -eq 0 ] || uml_args=(W=1 KBUILD_NOCMDDEP=1 "${in_uml[@]/%.o/.s}")
-	[ ${#in_x86[@]} -eq 0 ] || x86_args=(W=1 KBUILD_NOCMDDEP=1 "${in_x86[@]/%.o/.s}")
-	side_by_side
+	: >"$work/out"
+	[ -z "$mine" ] || kmake O="$x86" W=1 KBUILD_NOCMDDEP=1 \
+		$(printf '%s\n' $mine | sed 's/\.c$/.s/') >"$work/out" 2>&1 || st=$?
 	# W=1 also compiles the architecture's asm-offsets when a header they
 	# include changed, and their warnings are the base tree's: count only
 	# those in the files the series adds.
-	cat "$work/uml.out" "$work/x86.out" | grep 'warning:' |
-		grep -F -f <(printf '%s\n' $added) >"$work/w1"
-	[ "$uml_st" -eq 0 ] && [ "$x86_st" -eq 0 ] && [ ! -s "$work/w1" ]
+	grep 'warning:' "$work/out" | grep -F -f <(printf '%s\n' $added) >"$work/w1"
+	[ "$st" -eq 0 ] && [ ! -s "$work/w1" ]
 	gate "$1" w1 $? "W=1 build failures or warnings"; show "$work/w1"
 }
 
@@ -315,24 +245,22 @@ sparse_gate()	# sparse_gate PATCH C-FILES...: no warning the base lacks
 	gate "$1" sparse $? "new sparse warnings"; show "$work/out"
 }
 
-# The per-patch builds reuse the KUnit UML and the QEMU x86_64 build
-# directories.  Before each build, the fragments are merged again: at an
-# earlier patch olddefconfig drops the options that do not exist yet.
-# A .config that comes out the same keeps its time: UML compiles the
-# .config into the kernel (arch/um/kernel/config.c), and a newer one
-# costs a relink with kallsyms and a syncconfig at every patch.
-reconfig_build()	# reconfig_build BUILD FRAGMENT [make-args...]
-{
-	cp -p "$1/.config" "$work/config.before"
-	cat "$2" >>"$1/.config"
-	kmake "${@:3}" O="$1" olddefconfig >/dev/null 2>&1
-	! cmp -s "$work/config.before" "$1/.config" ||
-		touch -r "$work/config.before" "$1/.config"
-}
+# The per-patch builds reuse the VM kernel's build directory.  Before a
+# build at a patch that changes a Kconfig file, the fragments are merged
+# again: at an earlier patch the options that do not exist yet were
+# dropped.  syncconfig, not olddefconfig: it also writes what the build
+# would otherwise read Kconfig again for (include/config/auto.conf, 7 s
+# on 6.12).  It asks for the value of a new option the fragments do not
+# set, as the build's own syncconfig would: from /dev/null, it takes the
+# default, as olddefconfig does.  A .config that comes out the same keeps
+# its time, so that nothing takes it for a new configuration.
 reconfig()
 {
-	reconfig_build "$uml" "$KS_TOP/kunit/killswitch.kunitconfig" ARCH=um
-	reconfig_build "$x86" "$work/x86.fragment"
+	cp -p "$x86/.config" "$work/config.before"
+	cat "$work/x86.fragment" >>"$x86/.config"
+	kmake O="$x86" syncconfig </dev/null >/dev/null 2>&1
+	! cmp -s "$work/config.before" "$x86/.config" ||
+		touch -r "$work/config.before" "$x86/.config"
 }
 
 series_files=$(ks_git diff --name-only "$base" "$KS_BRANCH")
@@ -342,10 +270,6 @@ maint=$(sed -n 's/^M:\t//p' "$KS_TOP/MAINTAINERS.snippet")
 snippet_files=$(sed -n 's/^F:\t//p' "$KS_TOP/MAINTAINERS.snippet")
 
 ks_log "configuring the per-patch builds"
-mkdir -p "$uml"
-(cd "$KS_TREE" && python3 tools/testing/kunit/kunit.py config \
-	--kunitconfig="$KS_TOP/kunit/killswitch.kunitconfig" \
-	--build_dir="$uml" >/dev/null)
 "$KS_TOP/scripts/build-vm.sh" --config-only >/dev/null
 ks_vm_fragments | xargs cat >"$work/x86.fragment"
 # The per-patch builds reconfigure the VM kernel's build directory, so
@@ -393,21 +317,13 @@ while read -r p; do
 	grep -v '^total:' "$work/out" | sed 's/^/    /'
 
 	if [ "$KS_PER_PATCH_BUILDS" -eq 1 ]; then
-		build_uml=0
-		build_x86=0
-		reads "$uml" $files && build_uml=1
-		reads "$x86" $files && build_x86=1
-		if [ $((build_uml + build_x86)) -eq 0 ]; then
-			echo "SKIP $p: build-uml, build-x86, w1: neither build reads a file it changes"
+		if ! reads "$x86" $files; then
+			echo "SKIP $p: build-x86, w1, sparse: the build reads no file it changes"
 		else
-			[ "$build_uml" -eq 1 ] ||
-				echo "SKIP $p: build-uml: the UML build reads no file it changes"
-			[ "$build_x86" -eq 1 ] ||
-				echo "SKIP $p: build-x86: the x86 build reads no file it changes"
 			# Only a Kconfig change can make the merged fragments
-			# come out differently (olddefconfig alone costs seconds).
+			# come out differently (syncconfig alone costs seconds).
 			! printf '%s\n' $files | grep -q -E '(^|/)Kconfig' || reconfig
-			build_gates "$p"
+			build_gate "$p"
 			w1_gate "$p"
 			[ -z "$cfiles" ] || sparse_gate "$p" $cfiles
 		fi
@@ -436,11 +352,9 @@ while read -r p; do
 done < <(ks_series)
 ks_git checkout -q -f "$KS_BRANCH"
 if [ "$KS_PER_PATCH_BUILDS" -eq 0 ]; then
-	ks_log "base $KS_BASE: the UML and x86 kernels, W=1 and sparse run once, for the whole series"
+	ks_log "base $KS_BASE: the x86 kernel, W=1 and sparse run once, for the whole series"
 	reconfig
-	build_uml=1
-	build_x86=1
-	build_gates series
+	build_gate series
 	w1_gate series
 	sparse_gate series $touched_c
 fi
@@ -510,21 +424,26 @@ new "$work/cocci.base" "$work/cocci" >"$work/out"
 [ ! -s "$work/out" ]
 gate series coccinelle $? "new coccinelle reports"; show "$work/out"
 
-# The configuration a vendor builds: Debian's own, plus the series (with
-# function overrides, where the series has them).
-ks_log "vendor config: configs/debian-$KS_BASE-amd64.config + CONFIG_KILLSWITCH(_DYNAMIC)=y"
+# The configuration a vendor builds: Debian's own plus the series, with
+# function overrides and then without them (their default, and what no
+# other build here compiles: the VM kernel has them).
 mkdir -p "$vendor"
-cp "$KS_TOP/configs/debian-$KS_BASE-amd64.config" "$vendor/.config"
-printf 'CONFIG_KILLSWITCH=y\nCONFIG_KILLSWITCH_DYNAMIC=y\n' >>"$vendor/.config"
-kmake O="$vendor" olddefconfig >/dev/null
-grep -q '^CONFIG_KILLSWITCH=y' "$vendor/.config" && kmake O="$vendor" prepare >/dev/null 2>&1
-vendor_objs=$(for o in $(objects $touched_c); do
-	configured "$vendor/.config" "$o" && echo "$o"; done)
-kmake O="$vendor" $vendor_objs >"$work/out" 2>&1
-st=$?
-[ "$st" -eq 0 ] && [ -n "$vendor_objs" ] && ! grep -q 'warning:' "$work/out"
-gate series vendor $? "$(echo $vendor_objs | wc -w) objects built with Debian's config: $(echo $vendor_objs)"
-show "$work/out"
+for dynamic in 'CONFIG_KILLSWITCH_DYNAMIC=y' '# CONFIG_KILLSWITCH_DYNAMIC is not set'; do
+	ks_log "vendor config: configs/debian-$KS_BASE-amd64.config + CONFIG_KILLSWITCH=y, $dynamic"
+	cp "$KS_TOP/configs/debian-$KS_BASE-amd64.config" "$vendor/.config"
+	printf 'CONFIG_KILLSWITCH=y\n%s\n' "$dynamic" >>"$vendor/.config"
+	# As in reconfig(): Debian's config lacks a few options of the
+	# source (their defaults are taken, with a complaint each).
+	kmake O="$vendor" syncconfig </dev/null >/dev/null 2>&1
+	grep -q '^CONFIG_KILLSWITCH=y' "$vendor/.config" && kmake O="$vendor" prepare >/dev/null 2>&1
+	vendor_objs=$(for o in $(objects $touched_c); do
+		configured "$vendor/.config" "$o" && echo "$o"; done)
+	kmake O="$vendor" $vendor_objs >"$work/out" 2>&1
+	st=$?
+	[ "$st" -eq 0 ] && [ -n "$vendor_objs" ] && ! grep -q 'warning:' "$work/out"
+	gate series vendor $? "$dynamic: $(echo $vendor_objs | wc -w) objects built with Debian's config: $(echo $vendor_objs)"
+	show "$work/out"
+done
 for g in "${gates[@]}"; do
 	ks_stage "review gates / $g" "${spent[$g]}"
 done

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The test command (make test): for each vendor base, prepare the tree
-# from the Debian package, apply the series, check it, run the KUnit suite
-# on UML and the scenarios in a QEMU VM.  Works on a bare machine: every
+# from the Debian package, apply the series, check it, and run the KUnit
+# suites and the scenarios in a QEMU VM.  Works on a bare machine: every
 # step installs what it needs.
 #
 # Usage: run-tests.sh [BASE...]    (default: every base lib.sh knows)
@@ -108,8 +108,8 @@ step() {	# step NAME COMMAND...: a step that is one test
 	ks_stage "$name" $((SECONDS - t0))
 }
 
-# Steps made of several tests report "PASS ..."/"FAIL ..." lines or a
-# "kunit: N passed, M failed" line; count those.
+# Steps made of several tests report "PASS ..."/"FAIL ..." lines; count
+# those.
 multi() {	# multi NAME COMMAND...
 	local name=$1 log st p f t0=$SECONDS
 	shift
@@ -118,13 +118,8 @@ multi() {	# multi NAME COMMAND...
 	log=$(mktemp)
 	"$@" 2>&1 | tee "$log"
 	st=${PIPESTATUS[0]}
-	if grep -q '^kunit: [0-9]* passed, [0-9]* failed$' "$log"; then
-		p=$(sed -n 's/^kunit: \([0-9]*\) passed.*/\1/p' "$log")
-		f=$(sed -n 's/^kunit: [0-9]* passed, \([0-9]*\) failed$/\1/p' "$log")
-	else
-		p=$(grep -c '^PASS ' "$log")
-		f=$(grep -c '^FAIL ' "$log")
-	fi
+	p=$(grep -c '^PASS ' "$log")
+	f=$(grep -c '^FAIL ' "$log")
 	rm -f "$log"
 	# A step that failed without saying which test failed counts as one.
 	[ "$st" -ne 0 ] && [ "$f" -eq 0 ] && f=1
@@ -155,7 +150,6 @@ step "prepare the tree and apply the series with git am ($KS_BASE)" \
 if [ "$failed" -eq 0 ]; then
 	step "export round-trips byte for byte" "$KS_TOP/scripts/check-roundtrip.sh"
 	multi "review gates" "$KS_TOP/scripts/review-gates.sh"
-	multi "KUnit suite on UML" "$KS_TOP/scripts/run-kunit.sh"
 	multi "scenarios in a QEMU VM" "$KS_TOP/scripts/run-vm-tests.sh"
 	# Not beside the gates: tried once, their first stage took 162 s
 	# beside it, against 118 s alone, to save its own 20 s.

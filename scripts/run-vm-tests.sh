@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the test VM and run the kill-switch scenarios with real syscalls:
 # one boot without kill-switch parameters, one with disable_copyfail
-# disable_dirtyfrag, one with malformed parameters, and where the series
-# has function overrides, one exercising them and one with lockdown and
-# function items on the command line.  KS_JOBS boots run at a time.
+# disable_dirtyfrag, one with malformed parameters, one that loads the
+# KUnit suites, and where the series has function overrides, one
+# exercising them and one with lockdown and function items on the
+# command line.  KS_JOBS boots run at a time.
 #
-# Usage: [KS_BASE=6.12] run-vm-tests.sh    (after prepare-tree.sh)
+# Usage: [KS_BASE=6.12] run-vm-tests.sh [BOOT...]   (after prepare-tree.sh)
 #
-# Prints "PASS vm/<boot>: <check>" or "FAIL ..." per check (run-tests.sh
-# counts them) and exits non-zero if any failed.  Consoles are kept in
-# $KS_CACHE/vm-$KS_BASE/<boot>.log.
+# BOOT names the boots to run (plain, cmdline, badcmdline, kunit, fn,
+# fncmdline); the default is all.  Prints "PASS vm/<boot>: <check>" or
+# "FAIL ..." per check (run-tests.sh counts them), and "SKIP ..." for a
+# KUnit test that skipped itself, and exits non-zero if any failed.
+# Consoles are kept in $KS_CACHE/vm-$KS_BASE/<boot>.log.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,7 +28,7 @@ boot()	# boot NAME KERNEL-PARAMETERS...
 	local name=$1 log=$out/$1.log start=$SECONDS
 	shift
 	"$KS_TOP/scripts/vm-boot.sh" "$name" "$@" >"$log" 2>&1
-	tr -d '\r' <"$log" | sed -n 's/^KS-PASS /PASS vm\/'"$name"': /p; s/^KS-FAIL /FAIL vm\/'"$name"': /p'
+	tr -d '\r' <"$log" | sed -n -E 's/^KS-(PASS|FAIL|SKIP) /\1 vm\/'"$name"': /p'
 	if ! grep -q '^KS-END' "$log"; then
 		echo "FAIL vm/$name: the VM ran to the end (see $log)"
 	fi
@@ -39,8 +42,10 @@ boot()	# boot NAME KERNEL-PARAMETERS...
 # The boots run side by side, KS_JOBS at a time (TCG runs the VM's one
 # CPU on one host core); their results are printed in this order.
 boots=()
+wanted=" ${*:-plain cmdline badcmdline kunit fn fncmdline} "
 start_boot()	# start_boot NAME KERNEL-PARAMETERS...
 {
+	[[ $wanted == *" $1 "* ]] || return 0
 	while [ "$(jobs -pr | wc -l)" -ge "$KS_JOBS" ]; do
 		wait -n
 	done
@@ -51,6 +56,7 @@ start_boot()	# start_boot NAME KERNEL-PARAMETERS...
 start_boot plain
 start_boot cmdline disable_copyfail disable_dirtyfrag
 start_boot badcmdline killswitch=copyfail,,nosuch,copyfail disable_dirtyfrag=1
+start_boot kunit
 # Function overrides, where the series has them.
 if grep -q '^config KILLSWITCH_DYNAMIC$' "$KS_TREE/kernel/Kconfig.killswitch"; then
 	start_boot fn

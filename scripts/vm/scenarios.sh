@@ -4,7 +4,7 @@
 # prints one line, "KS-PASS <what>" or "KS-FAIL <what>", that
 # scripts/run-vm-tests.sh counts; selftest output is shown indented.
 #
-# Usage: scenarios.sh plain|cmdline|badcmdline|fn|fncmdline|demo-copyfail|demo-dirtyfrag
+# Usage: scenarios.sh plain|cmdline|badcmdline|fn|fncmdline|kunit|demo-copyfail|demo-dirtyfrag
 
 SYS=/proc/sys/kernel/killswitch
 KS=/sys/kernel/security/killswitch
@@ -161,14 +161,56 @@ refused_cmd()	# refused_cmd COMMAND RUNNER: must fail and change nothing
 	engaged_is "$before"
 }
 
-kunit_suite()	# kunit_suite MODULE: load a KUnit suite, one check per case
+# kunit_suite MODULE: load a KUnit suite and report its tests as checks,
+# from its KTAP lines in the kernel log: each case, or each parameter of
+# a parameterised case (the case's own line then only sums them up), as
+# kunit.py counts them, each failure after the lines the test logged.  A
+# skipped test is reported, not counted.  The suite's plan (its "1..N"
+# line) must match the cases reported: a suite that stops half way fails.
+kunit_suite()
 {
 	modprobe "$1" || { fail "kunit $1: the module loads"; return; }
-	results=$(dmesg | sed -E -n "s/.*[[:space:]](not ok|ok) [0-9]+ (${1}_[a-z_]+)\$/\1 \2/p")
-	[ -n "$results" ] || { fail "kunit $1: the suite ran"; return; }
-	echo "$results" | while read -r result name; do
-		if [ "$result" = ok ]; then pass "kunit: $name"; else fail "kunit: $name"; fi
-	done
+	dmesg | sed 's/^\[[^]]*\] //' | awk -v mod="$1" '
+		function report(line, name,    res) {
+			res = line ~ /^ *ok / ? "KS-PASS" : "KS-FAIL"
+			if (res == "KS-FAIL")
+				printf "%s", logged_now
+			if (line ~ / # SKIP/) {
+				res = "KS-SKIP"
+				sub(/^.* # SKIP */, "", line)
+				name = name " (skipped: " line ")"
+			}
+			print res " kunit: " name
+		}
+		/^ *(not )?ok [0-9]+ / { logged_now = logged; logged = "" }
+		!/^ *(not )?ok [0-9]+ / { logged = logged "    " $0 "\n" }
+		/^    1\.\.[0-9]+$/ { last_plan = substr($0, 8); next }
+		/^        # Subtest: / { param_case = $0; sub(/^ *# Subtest: /, "", param_case); params = 0; next }
+		/^        (not )?ok [0-9]+ / && index(param_case, mod "_") == 1 {
+			desc = $0
+			sub(/^ *(not )?ok [0-9]+ /, "", desc)
+			sub(/ # SKIP.*/, "", desc)
+			report($0, param_case ": " desc)
+			params++
+			next
+		}
+		/^    (not )?ok [0-9]+ / {
+			name = $0
+			sub(/^ *(not )?ok [0-9]+ /, "", name)
+			sub(/ # .*/, "", name)
+			if (index(name, mod "_") != 1)
+				next
+			if (!cases++)
+				plan = last_plan
+			if (name != param_case || params == 0)
+				report($0, name)
+			param_case = ""
+		}
+		END {
+			if (plan == "" || cases != plan)
+				print "KS-FAIL kunit " mod ": every case of the plan reported (" \
+					cases + 0 " of " (plan == "" ? "?" : plan) ")"
+		}'
 }
 
 fn_checks()
@@ -261,7 +303,6 @@ fn_checks()
 
 	check "fn: a script written for the upstream interface runs unchanged" \
 		upstream-script.sh af_alg_sendmsg -1
-	kunit_suite killswitch_fn_test
 }
 
 # Booted with: lockdown=integrity killswitch=copyfail,af_alg:af_alg_sendmsg=-1,
@@ -324,6 +365,14 @@ fn)
 	;;
 fncmdline)
 	fncmdline_checks
+	;;
+kunit)
+	# The suites of the series the kernel has (the core's, and where the
+	# series has function overrides, theirs).
+	for suite in killswitch_test killswitch_fn_test; do
+		! grep -q "/$suite\.ko" "/lib/modules/$(uname -r)/modules.dep" ||
+			kunit_suite "$suite"
+	done
 	;;
 demo-copyfail|demo-dirtyfrag)
 	/ks/demo.sh "${1#demo-}"
