@@ -305,6 +305,37 @@ fn_checks()
 		upstream-script.sh af_alg_sendmsg -1
 }
 
+# A livepatch and an override of the same function exclude each other,
+# whichever comes first: the kernel's livepatch sample (samples/livepatch/)
+# replaces cmdline_proc_show(), which /proc/cmdline runs.
+cmdline_empty() { [ -z "$(cat /proc/cmdline)" ]; }
+cmdline_patched() { [ "$(cat /proc/cmdline)" = "this has been live patched" ]; }
+
+fn_livepatch_checks()
+{
+	lp=/sys/kernel/livepatch/livepatch_sample
+
+	check "fn: 'engage cmdline_proc_show 0' accepted" control "engage cmdline_proc_show 0"
+	check "fn: /proc/cmdline is empty: the override holds" cmdline_empty
+	check "fn: a livepatch of the overridden function is refused" \
+		sh -c '! modprobe livepatch-sample 2>/dev/null'
+	check "fn: livepatch logs the refusal" \
+		logged "failed to register ftrace handler for function 'cmdline_proc_show'"
+	check "fn: the override still holds" cmdline_empty
+	control "disengage cmdline_proc_show"
+	check "fn: disengaged, the livepatch loads" modprobe livepatch-sample
+	check "fn: /proc/cmdline is live patched" cmdline_patched
+	check "fn: an override of the live-patched function is refused" \
+		refused_cmd "engage cmdline_proc_show 0" as_root
+	check "fn: the refusal names the livepatch" \
+		logged 'function cmdline_proc_show refused: a livepatch'
+	check "fn: the livepatch still holds" cmdline_patched
+	echo 0 >"$lp/enabled"
+	for _ in $(seq 100); do [ -d "$lp" ] || break; sleep 0.1; done
+	check "fn: the livepatch is disabled and unloads" rmmod livepatch_sample
+	check "fn: /proc/cmdline is the kernel's again" grep -q 'ks.scenario=fn' /proc/cmdline
+}
+
 # Booted with: lockdown=integrity killswitch=copyfail,af_alg:af_alg_sendmsg=-1,
 # capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2
 fncmdline_checks()
@@ -362,6 +393,7 @@ badcmdline)
 	;;
 fn)
 	fn_checks
+	fn_livepatch_checks
 	;;
 fncmdline)
 	fncmdline_checks
