@@ -148,6 +148,7 @@ cmdline_checks()
 # hashing (hash_sendmsg()) does not.
 control() { echo "$1" >"$KS/control"; }
 engaged_is() { [ "$(cat "$KS/engaged")" = "$1" ]; }
+engaged_has() { grep -q -x -F "$1" "$KS/engaged"; }
 tainted_h() { [ $(($(cat /proc/sys/kernel/tainted) >> 19 & 1)) -eq 1 ]; }
 unload_af_alg() { for m in algif_aead algif_skcipher algif_hash af_alg; do
 	! loaded "$m" || unload "$m" || return 1; done; }
@@ -287,6 +288,38 @@ fn_checks()
 	check "fn: pending again while af_alg is unloaded" engaged_is "af_alg:af_alg_sendmsg -1 pending"
 	selftest "fn: in effect again after af_alg reloads" fn_override_test --expect-ret -1
 	control "disengage af_alg:af_alg_sendmsg"
+
+	# A module name written with '-', as modprobe takes it.  On load, a
+	# symbol the module lacks and, where the series reads modules' BTF,
+	# a value the function's return type does not take (a pointer function
+	# made to return 1) leave the override failed, not armed.  The 6.1
+	# backport reads only the kernel's own BTF (its admin guide says so).
+	case $(uname -r) in 6.1.*) module_btf= ;; *) module_btf=1 ;; esac
+	check "fn: af_alg unloads a third time" unload_af_alg
+	check "fn: 'engage af-alg:af_alg_no_such_fn -1' accepted" \
+		control "engage af-alg:af_alg_no_such_fn -1"
+	check "fn: pending under the module's own name" \
+		engaged_is "af_alg:af_alg_no_such_fn -1 pending"
+	[ -z "$module_btf" ] ||
+		check "fn: 'engage af_alg:af_alg_alloc_areq 1' pending: no BTF yet" \
+			control "engage af_alg:af_alg_alloc_areq 1"
+	selftest "fn: af_alg loads and works" fn_override_test --expect-normal
+	check "fn: a symbol af_alg lacks: listed as failed" \
+		engaged_has "af_alg:af_alg_no_such_fn -1 failed"
+	check "fn: the failure is logged" \
+		logged 'function af_alg:af_alg_no_such_fn failed: not armed on load of af_alg (-2)'
+	if [ "$module_btf" ]; then
+		check "fn: retval 1 for a pointer, checked with af_alg's BTF: failed" \
+			engaged_has "af_alg:af_alg_alloc_areq 1 failed"
+		check "fn: the failure names the pointer rule" \
+			logged 'function af_alg:af_alg_alloc_areq failed: not armed on load of af_alg: retval 1 is neither 0 (NULL) nor a negative errno'
+		control "disengage af_alg:af_alg_alloc_areq"
+	fi
+	check "fn: af_alg unloads once more" unload_af_alg
+	check "fn: pending again" engaged_is "af_alg:af_alg_no_such_fn -1 pending"
+	check "fn: 'disengage af-alg:af_alg_no_such_fn' accepted" \
+		control "disengage af-alg:af_alg_no_such_fn"
+	selftest "fn: AF_ALG works with nothing engaged" fn_override_test --expect-normal
 
 	mount -t tracefs tracefs /sys/kernel/tracing
 	echo af_alg_sendmsg >/sys/kernel/tracing/set_ftrace_filter
