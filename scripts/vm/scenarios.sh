@@ -147,15 +147,26 @@ cmdline_checks()
 # function every AF_ALG skcipher and AEAD sendmsg() goes through, while
 # hashing (hash_sendmsg()) does not.
 control() { echo "$1" >"$KS/control"; }
-engaged_is() { [ "$(cat "$KS/engaged")" = "$1" ]; }
-engaged_has() { grep -q -x -F "$1" "$KS/engaged"; }
+# The engaged file without the hit counts, which the checks compare apart.
+engaged_now() { sed 's/ hits=[0-9]*//' "$KS/engaged"; }
+engaged_is() { [ "$(engaged_now)" = "$1" ]; }
+engaged_has() { engaged_now | grep -q -x -F "$1"; }
+fn_file() { cat "$KS/fn/$1/$2"; }
+probe_ended()	# probe_ended FUNCTION: wait up to 5 s for its tryengage to end
+{
+	for _ in $(seq 50); do
+		[ "$(fn_file "$1" state 2>/dev/null)" = probing ] || return 0
+		sleep 0.1
+	done
+	return 1
+}
 tainted_h() { [ $(($(cat /proc/sys/kernel/tainted) >> 19 & 1)) -eq 1 ]; }
 unload_af_alg() { for m in algif_aead algif_skcipher algif_hash af_alg; do
 	! loaded "$m" || unload "$m" || return 1; done; }
 
 refused_cmd()	# refused_cmd COMMAND RUNNER: must fail and change nothing
 {
-	before=$(cat "$KS/engaged")
+	before=$(engaged_now)
 	if $2 "echo '$1' >$KS/control" 2>/dev/null; then
 		return 1
 	fi
@@ -216,17 +227,24 @@ kunit_suite()
 
 fn_checks()
 {
-	check "fn: control, engaged and denied files, modes 200, 400 and 444" sh -c \
-		"[ \"\$(stat -c %a $KS/control $KS/engaged $KS/denied | tr -d '\\n')\" = 200400444 ]"
-	check "fn: nothing engaged at boot, no H taint" sh -c \
-		"[ -z \"\$(cat $KS/engaged)\" ] && [ \$((\$(cat /proc/sys/kernel/tainted) >> 19 & 1)) = 0 ]"
+	check "fn: control, engaged, denied and taint files, modes 200, 400, 444, 444" sh -c \
+		"[ \"\$(stat -c %a $KS/control $KS/engaged $KS/denied $KS/taint | tr -d '\\n')\" = 200400444444 ]"
+	check "fn: nothing engaged at boot, no H taint, the taint file reads 0" sh -c \
+		"[ -z \"\$(cat $KS/engaged)\" ] && [ \$((\$(cat /proc/sys/kernel/tainted) >> 19 & 1)) = 0 ] &&
+		 [ \"\$(cat $KS/taint)\" = 0 ]"
 	selftest "fn: AF_ALG works before any override" fn_override_test --expect-normal
 
 	check "fn: 'engage af_alg_sendmsg -1' accepted" control "engage af_alg_sendmsg -1"
 	selftest "fn: skcipher sendmsg() gets EPERM, hashing works" fn_override_test --expect-ret -1
-	check "fn: engaged lists 'af_alg_sendmsg -1'" engaged_is "af_alg_sendmsg -1"
 	check "fn: hits counted" sh -c "[ \$(cat $KS/fn/af_alg_sendmsg/hits) -ge 1 ]"
-	check "fn: the kernel is tainted H" tainted_h
+	check "fn: engaged reads 'af_alg_sendmsg retval=-1 hits=<the hits file>'" sh -c \
+		"[ \"\$(cat $KS/engaged)\" = \"af_alg_sendmsg retval=-1 hits=\$(cat $KS/fn/af_alg_sendmsg/hits)\" ]"
+	check "fn: fn/af_alg_sendmsg/state reads engaged, timeout_left 0" sh -c \
+		"[ \"\$(cat $KS/fn/af_alg_sendmsg/state) \$(cat $KS/fn/af_alg_sendmsg/timeout_left)\" = 'engaged 0' ]"
+	check "fn: files of fn/af_alg_sendmsg/, modes 600, 400, 400, 400" sh -c \
+		"cd $KS/fn/af_alg_sendmsg && [ \"\$(stat -c %a retval hits state timeout_left | tr -d '\\n')\" = 600400400400 ]"
+	check "fn: the kernel is tainted H, the taint file reads 1" sh -c \
+		"[ \$((\$(cat /proc/sys/kernel/tainted) >> 19 & 1)) = 1 ] && [ \"\$(cat $KS/taint)\" = 1 ]"
 	check "fn: engaging is logged with pid, uid, auid, ses and comm" \
 		logged 'function af_alg_sendmsg engaged (retval -1) by pid=[0-9]* uid=0 auid=[0-9]* ses=[0-9]* comm='
 	check "fn: the retval file changes the value" sh -c "echo -22 >$KS/fn/af_alg_sendmsg/retval"
@@ -241,11 +259,14 @@ fn_checks()
 		   "engage register_kprobe 0" "engage proc_sys_call_handler 0" \
 		   "engage udp_sendmsg 2" "engage udp_sendmsg 0x7fffffff" \
 		   "engage no_such_function_xyz 0" "engage af_alg_sendmsg" "frobnicate af_alg_sendmsg 1" \
-		   "tryengage udp_sendmsg -1 0" "engage ../x 0"; do
+		   "tryengage udp_sendmsg -1 86401" "tryengage udp_sendmsg -1 -1" \
+		   "engagebpf udp_sendmsg filter.bpf.o" "engage ../x 0"; do
 		check "fn: '$cmd' is refused and changes nothing" refused_cmd "$cmd" as_root
 	done
 	check "fn: a denied function is logged with the reason" \
 		logged 'function capable refused: a capability check must not be overridden'
+	check "fn: engagebpf is refused with the reason" \
+		logged 'engagebpf refused: no BPF program decides an override here'
 	# The kernel has BTF: a value must fit the function's return type.
 	check "fn: 'engage crypto_alloc_skcipher 1' is refused, it returns a pointer" \
 		refused_cmd "engage crypto_alloc_skcipher 1" as_root
@@ -265,27 +286,60 @@ fn_checks()
 		"[ -z \"\$(cat $KS/engaged)\" ] && [ ! -e $KS/fn/af_alg_sendmsg ]"
 	selftest "fn: AF_ALG works again" fn_override_test --expect-normal
 
-	check "fn: tryengage commits on an idle function" control "tryengage af_alg_sendmsg -1 1"
+	# tryengage: the write returns at once; the function is probed (its
+	# calls counted, not overridden) and engaged if it was not called.
+	check "fn: 'tryengage af_alg_sendmsg -1 300' returns at once" \
+		timeout 5 sh -c "echo 'tryengage af_alg_sendmsg -1 300' >$KS/control"
+	check "fn: probing: the state file, engaged lists it as probing" sh -c \
+		"[ \"\$(cat $KS/fn/af_alg_sendmsg/state)\" = probing ] &&
+		 [ \"\$(cat $KS/engaged)\" = 'af_alg_sendmsg retval=-1 hits=0 state=probing' ]"
+	check "fn: timeout_left counts down from 300" sh -c \
+		"t=\$(cat $KS/fn/af_alg_sendmsg/timeout_left) && [ \$t -gt 280 ] && [ \$t -le 300 ]"
+	check "fn: the probe is logged with who started it" \
+		logged 'function af_alg_sendmsg probing: engaged (retval -1) after 300 s without calls, by pid=[0-9]* uid=0'
+	selftest "fn: AF_ALG works while probing" fn_override_test --expect-normal
+	check "fn: 'engage af_alg_sendmsg -1' refused while probing" \
+		refused_cmd "engage af_alg_sendmsg -1" as_root
+	check "fn: 'disengage af_alg_sendmsg' cancels the probe" control "disengage af_alg_sendmsg"
+	check "fn: the cancelled probe left nothing" sh -c \
+		"[ -z \"\$(cat $KS/engaged)\" ] && [ ! -e $KS/fn/af_alg_sendmsg ]"
+	check "fn: the cancel is logged" logged 'function af_alg_sendmsg cancelled while probing'
+
+	check "fn: 'tryengage af_alg_sendmsg -1 1' on an idle function" \
+		control "tryengage af_alg_sendmsg -1 1"
+	check "fn: the probe ends" probe_ended af_alg_sendmsg
+	check "fn: committed: engaged" engaged_is "af_alg_sendmsg retval=-1"
+	check "fn: the commit is logged" \
+		logged 'function af_alg_sendmsg tryengage committed: no calls in 1 s, engaged (retval -1)'
 	selftest "fn: engaged by tryengage" fn_override_test --expect-ret -1
 	control "disengage af_alg_sendmsg"
+
 	fn_override_test --busy 4 &
 	sleep 1
-	check "fn: tryengage aborts on a busy function (EBUSY)" \
-		sh -c "! echo 'tryengage af_alg_sendmsg -1 1' >$KS/control"
+	check "fn: 'tryengage af_alg_sendmsg -1 1' on a busy function" \
+		control "tryengage af_alg_sendmsg -1 1"
 	wait
-	check "fn: the aborted tryengage left nothing engaged" engaged_is ""
+	check "fn: the probe ends" probe_ended af_alg_sendmsg
+	check "fn: aborted: nothing engaged" engaged_is ""
 	check "fn: the abort is logged with the call count" \
-		logged 'function af_alg_sendmsg not engaged: [0-9]* calls in 1 s'
+		logged 'function af_alg_sendmsg tryengage aborted: [0-9]* calls in 1 s'
 	selftest "fn: AF_ALG works after the aborted tryengage" fn_override_test --expect-normal
+
+	check "fn: two probes of 300 s" sh -c \
+		"echo 'tryengage af_alg_sendmsg -1 300' >$KS/control &&
+		 echo 'tryengage udp_sendmsg -1 300' >$KS/control"
+	check "fn: disengage_all cancels both" sh -c \
+		"echo disengage_all >$KS/control && [ -z \"\$(cat $KS/engaged)\" ]"
+	selftest "fn: AF_ALG works, nothing engaged" fn_override_test --expect-normal
 
 	check "fn: af_alg unloads" unload_af_alg
 	check "fn: af_alg:af_alg_sendmsg engaged while af_alg is not loaded" \
 		control "engage af_alg:af_alg_sendmsg -1"
-	check "fn: engaged lists it as pending" engaged_is "af_alg:af_alg_sendmsg -1 pending"
+	check "fn: engaged lists it as pending" engaged_is "af_alg:af_alg_sendmsg retval=-1 state=pending"
 	selftest "fn: in effect as af_alg loads" fn_override_test --expect-ret -1
-	check "fn: engaged lists it as engaged" engaged_is "af_alg:af_alg_sendmsg -1"
+	check "fn: engaged lists it as engaged" engaged_is "af_alg:af_alg_sendmsg retval=-1"
 	check "fn: af_alg unloads again" unload_af_alg
-	check "fn: pending again while af_alg is unloaded" engaged_is "af_alg:af_alg_sendmsg -1 pending"
+	check "fn: pending again while af_alg is unloaded" engaged_is "af_alg:af_alg_sendmsg retval=-1 state=pending"
 	selftest "fn: in effect again after af_alg reloads" fn_override_test --expect-ret -1
 	control "disengage af_alg:af_alg_sendmsg"
 
@@ -299,24 +353,24 @@ fn_checks()
 	check "fn: 'engage af-alg:af_alg_no_such_fn -1' accepted" \
 		control "engage af-alg:af_alg_no_such_fn -1"
 	check "fn: pending under the module's own name" \
-		engaged_is "af_alg:af_alg_no_such_fn -1 pending"
+		engaged_is "af_alg:af_alg_no_such_fn retval=-1 state=pending"
 	[ -z "$module_btf" ] ||
 		check "fn: 'engage af_alg:af_alg_alloc_areq 1' pending: no BTF yet" \
 			control "engage af_alg:af_alg_alloc_areq 1"
 	selftest "fn: af_alg loads and works" fn_override_test --expect-normal
 	check "fn: a symbol af_alg lacks: listed as failed" \
-		engaged_has "af_alg:af_alg_no_such_fn -1 failed"
+		engaged_has "af_alg:af_alg_no_such_fn retval=-1 state=failed"
 	check "fn: the failure is logged" \
 		logged 'function af_alg:af_alg_no_such_fn failed: not armed on load of af_alg (-2)'
 	if [ "$module_btf" ]; then
 		check "fn: retval 1 for a pointer, checked with af_alg's BTF: failed" \
-			engaged_has "af_alg:af_alg_alloc_areq 1 failed"
+			engaged_has "af_alg:af_alg_alloc_areq retval=1 state=failed"
 		check "fn: the failure names the pointer rule" \
 			logged 'function af_alg:af_alg_alloc_areq failed: not armed on load of af_alg: retval 1 is neither 0 (NULL) nor a negative errno'
 		control "disengage af_alg:af_alg_alloc_areq"
 	fi
 	check "fn: af_alg unloads once more" unload_af_alg
-	check "fn: pending again" engaged_is "af_alg:af_alg_no_such_fn -1 pending"
+	check "fn: pending again" engaged_is "af_alg:af_alg_no_such_fn retval=-1 state=pending"
 	check "fn: 'disengage af-alg:af_alg_no_such_fn' accepted" \
 		control "disengage af-alg:af_alg_no_such_fn"
 	selftest "fn: AF_ALG works with nothing engaged" fn_override_test --expect-normal
@@ -334,8 +388,22 @@ fn_checks()
 	selftest "fn: disengaged, traced function works" fn_override_test --expect-normal
 	echo nop >/sys/kernel/tracing/current_tracer
 
-	check "fn: a script written for the upstream interface runs unchanged" \
+	check "fn: a script in the upstream grammar runs unchanged" \
 		upstream-script.sh af_alg_sendmsg -1
+}
+
+# Last in its boot: the kernel stays locked down.  A probe that ends after
+# lockdown was raised does not engage.
+fn_lockdown_checks()
+{
+	check "fn: 'tryengage af_alg_sendmsg -1 2' accepted" control "tryengage af_alg_sendmsg -1 2"
+	check "fn: lockdown raised to integrity while it probes" \
+		sh -c "echo integrity >$KS/../lockdown"
+	check "fn: the probe ends" probe_ended af_alg_sendmsg
+	check "fn: not engaged: nothing listed" engaged_is ""
+	check "fn: the abort names the lockdown" \
+		logged 'function af_alg_sendmsg tryengage aborted: the kernel is locked down'
+	selftest "fn: AF_ALG works, not overridden" fn_override_test --expect-normal
 }
 
 # A livepatch and an override of the same function exclude each other,
@@ -377,7 +445,7 @@ fncmdline_checks()
 	check "fn: the kernel is locked down (integrity)" grep -q '\[integrity\]' "$KS/../lockdown"
 	check "fn: killswitch=copyfail applied" is_state copyfail 1
 	check "fn: af_alg:af_alg_sendmsg=-1 pending until af_alg loads" \
-		engaged_is "af_alg:af_alg_sendmsg -1 pending"
+		engaged_is "af_alg:af_alg_sendmsg retval=-1 state=pending"
 	check "fn: logged as from the kernel command line" \
 		logged 'function af_alg:af_alg_sendmsg pending until its module loads (retval -1) by the kernel command line'
 	for item in capable=0 no_such_fn=1 esp4:esp_input=7 esp4:esp_input= af_alg:af_alg_sendmsg=-2; do
@@ -427,6 +495,7 @@ badcmdline)
 fn)
 	fn_checks
 	fn_livepatch_checks
+	fn_lockdown_checks
 	;;
 fncmdline)
 	fncmdline_checks
