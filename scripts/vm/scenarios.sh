@@ -289,6 +289,29 @@ fn_checks()
 		logged 'function capable refused: a capability check must not be overridden'
 	check "fn: engagebpf is refused with the reason" \
 		logged 'engagebpf refused: no BPF program decides an override here'
+	# One function's entry, or nothing: not a fragment the compiler split
+	# off a function, not a name that several functions have.  Both VM
+	# kernels have several s_show() (seq_file callbacks of different
+	# files), and vmlinux, esp4 and esp6 each an out-of-line copy of the
+	# inline xfrm_offload().
+	check "fn: 'engage vfs_kern_mount.part.0 -12' is refused, a fragment" \
+		refused_cmd "engage vfs_kern_mount.part.0 -12" as_root
+	check "fn: the refusal names the function to override" \
+		logged 'function vfs_kern_mount.part.0 refused: a .part fragment of vfs_kern_mount, not a function.s entry; override vfs_kern_mount'
+	check "fn: 'engage s_show -5' is refused, the kernel has several" \
+		refused_cmd "engage s_show -5" as_root
+	check "fn: the refusal counts them and says no name tells them apart" \
+		logged 'function s_show refused: [0-9]* functions have this name (vmlinux [0-9]*); no name tells them apart'
+	modprobe esp4 && modprobe esp6
+	check "fn: 'engage xfrm_offload 0' is refused beside esp4 and esp6" \
+		refused_cmd "engage xfrm_offload 0" as_root
+	check "fn: the refusal names the modules' forms" \
+		logged 'function xfrm_offload refused: 3 functions have this name (vmlinux 1, esp[46] 1, esp[46] 1); name one as esp[46]:xfrm_offload or esp[46]:xfrm_offload'
+	check "fn: 'engage esp4:xfrm_offload 0' accepted" control "engage esp4:xfrm_offload 0"
+	check "fn: listed under esp4's name" engaged_has "esp4:xfrm_offload retval=0"
+	control "disengage esp4:xfrm_offload"
+	check "fn: esp6 unloads" unload esp6
+	check "fn: esp4 unloads" unload esp4
 	# The kernel has BTF: a value must fit the function's return type.
 	check "fn: 'engage crypto_alloc_skcipher 1' is refused, it returns a pointer" \
 		refused_cmd "engage crypto_alloc_skcipher 1" as_root
