@@ -312,6 +312,30 @@ fn_checks()
 	control "disengage esp4:xfrm_offload"
 	check "fn: esp6 unloads" unload esp6
 	check "fn: esp4 unloads" unload esp4
+	# A security decision may be made to refuse, never to allow, with or
+	# without "force"; restrictions a task puts on itself, lock
+	# primitives and functions that do not return, never.
+	for cmd in "engage __ptrace_may_access 0" "engage __ptrace_may_access 0 force" \
+		   "engage ptrace_may_access 1" "engage in_group_p 1" \
+		   "engage has_ns_capability 1" "engage __x64_sys_capset 0" \
+		   "engage __x64_sys_landlock_restrict_self 0" "engage __crypto_memneq 0" \
+		   "engage _raw_read_lock 0" "engage queued_write_lock_slowpath 0" \
+		   "engage make_task_dead 0"; do
+		check "fn: '$cmd' is refused and changes nothing" refused_cmd "$cmd" as_root
+	done
+	check "fn: the refusal says the decision may only be made to refuse" \
+		logged 'function ptrace_may_access refused: a ptrace access check may only be made to refuse, with 0; force does not change that'
+	check "fn: 'engage __ptrace_may_access -1' accepted: it refuses" \
+		control "engage __ptrace_may_access -1"
+	check "fn: root cannot read /proc/1/environ meanwhile" \
+		sh -c '! cat /proc/1/environ >/dev/null 2>&1'
+	check "fn: a change of its value to allow is refused, forced or not" sh -c \
+		"! echo 0 >$KS/fn/__ptrace_may_access/retval 2>/dev/null &&
+		 ! echo '0 force' >$KS/fn/__ptrace_may_access/retval 2>/dev/null &&
+		 [ \"\$(cat $KS/fn/__ptrace_may_access/retval)\" = -1 ]"
+	check "fn: 'disengage __ptrace_may_access' accepted" \
+		control "disengage __ptrace_may_access"
+	check "fn: root reads /proc/1/environ again" sh -c 'cat /proc/1/environ >/dev/null'
 	# The kernel has BTF: a value must fit the function's return type.
 	check "fn: 'engage crypto_alloc_skcipher 1' is refused, it returns a pointer" \
 		refused_cmd "engage crypto_alloc_skcipher 1" as_root
@@ -453,6 +477,47 @@ fn_checks()
 
 	check "fn: a script in the upstream grammar runs unchanged" \
 		upstream-script.sh af_alg_sendmsg -1
+
+	control_path_traced >/tmp/control-path
+	check "fn: the control path traced (open, write disengage_all, read engaged)" \
+		grep -q -x killswitch_fn_control_write /tmp/control-path
+	for fn in $(cat /tmp/control-path); do
+		echo "$(rule_of "$fn") $fn"
+	done >/tmp/control-path-rules
+	check "fn: no security decision the control path runs may be overridden" \
+		sh -c '! grep -E "^(errno|false) " /tmp/control-path-rules'
+	echo "    $(grep -c '^none ' /tmp/control-path-rules) of $(wc -l </tmp/control-path) traced functions have no rule"
+}
+
+# The functions that a shell's open, write and close of the control file
+# and read of the engaged file run, as the function tracer sees them (with
+# those of the tracefs writes that start and stop the trace).
+control_path_traced()
+{
+	t=/sys/kernel/tracing
+	echo >$t/set_ftrace_filter
+	echo function >$t/current_tracer
+	echo 0 >$t/tracing_on
+	: >$t/trace
+	# Stopped by the traced shell itself, before its exit path.
+	sh -c "echo \$\$ >$t/set_ftrace_pid && echo 1 >$t/tracing_on &&
+	       echo disengage_all >$KS/control && read -r _ <$KS/engaged;
+	       echo 0 >$t/tracing_on"
+	# Read before the tracer changes: that empties the buffer.
+	sed -n 's/^.*: \([^ ]*\) <-.*$/\1/p' $t/trace | sort -u
+	echo nop >$t/current_tracer
+	echo >$t/set_ftrace_pid
+}
+
+# The rule of the file denied that decides SYMBOL: never, errno or false,
+# or none.
+rule_of()
+{
+	while read -r pattern may _; do
+		case $1 in $pattern) echo "$may"; return ;; esac
+		case ${1%%.*} in $pattern) echo "$may"; return ;; esac
+	done <"$KS/denied"
+	echo none
 }
 
 # Last in its boot: the kernel stays locked down.  A probe that ends after
