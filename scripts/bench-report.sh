@@ -231,7 +231,7 @@ END {
 	nob = split(names["object"], ob, SUBSEP)
 	core = 0
 	for (i = 1; i <= nob; i++)
-		if (ob[i] !~ /_fn\.o$/)
+		if (ob[i] !~ /killswitch_fn(_[a-z]+)?\.o$/)
 			core += first("patched", "object", ob[i])
 
 	print "## Method"
@@ -327,7 +327,7 @@ END {
 		printf "| `%s` | %d | %d |\n", ob[i], val[k, 1], val[k, 2]
 	}
 	printf "\nThe core, every object above but the function overrides\n"
-	printf "(`killswitch_fn.o`), has %d bytes (%s) of text.\n\n", core, kib(core)
+	printf "(`killswitch_fn*.o`), has %d bytes (%s) of text.\n\n", core, kib(core)
 	print "Modules the series changes, and with them what each switch adds beyond"
 	print "its entry in the core'"'"'s catalogue:"
 	print ""

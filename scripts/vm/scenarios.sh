@@ -264,8 +264,8 @@ fn_checks()
 		"[ \"\$(cat $KS/engaged)\" = \"af_alg_sendmsg retval=-1 hits=\$(cat $KS/fn/af_alg_sendmsg/hits)\" ]"
 	check "fn: fn/af_alg_sendmsg/state reads engaged, timeout_left 0" sh -c \
 		"[ \"\$(cat $KS/fn/af_alg_sendmsg/state) \$(cat $KS/fn/af_alg_sendmsg/timeout_left)\" = 'engaged 0' ]"
-	check "fn: files of fn/af_alg_sendmsg/, modes 600, 400, 400, 400" sh -c \
-		"cd $KS/fn/af_alg_sendmsg && [ \"\$(stat -c %a retval hits state timeout_left | tr -d '\\n')\" = 600400400400 ]"
+	check "fn: files of fn/af_alg_sendmsg/, modes 600, 400, 400, 400, 400" sh -c \
+		"cd $KS/fn/af_alg_sendmsg && [ \"\$(stat -c %a retval hits spared state timeout_left | tr -d '\\n')\" = 600400400400400 ]"
 	check "fn: the kernel is tainted H, the taint file reads 1" taint_is "1 1"
 	check "fn: engaging is logged with pid, uid, auid, ses and comm" \
 		logged 'function af_alg_sendmsg engaged (retval -1) by pid=[0-9]* uid=0 auid=[0-9]* ses=[0-9]* comm='
@@ -287,8 +287,8 @@ fn_checks()
 	done
 	check "fn: a denied function is logged with the reason" \
 		logged 'function capable refused: a capability check must not be overridden'
-	check "fn: engagebpf is refused with the reason" \
-		logged 'engagebpf refused: no BPF program decides an override here'
+	check "fn: engagebpf is refused with the reason and the native form" \
+		logged 'engagebpf refused: no BPF program decides an override here; "engage <fn> <retval> unless=CAP_NET_ADMIN" spares'
 	# One function's entry, or nothing: not a fragment the compiler split
 	# off a function, not a name that several functions have.  Both VM
 	# kernels have several s_show() (seq_file callbacks of different
@@ -360,27 +360,64 @@ fn_checks()
 	check "fn: the denied file lists the LSM hooks" grep -q '^security_\*' "$KS/denied"
 
 	# A descriptor opened on one override's retval does not act on a later
-	# override of the same function.  Not on 6.1: there an open file keeps
-	# its fn/<fn>/ directory (6.1's securityfs_remove() leaves the
-	# unlinked file hashed), so the later override cannot be made.
-	case $(uname -r) in
-	6.1.*)	echo "KS-SKIP fn: a descriptor of a disengaged override's retval (6.1: it pins fn/<fn>/)"
-		exec 3</dev/null ;;
-	*)	exec 3<>"$KS/fn/af_alg_sendmsg/retval" ;;
-	esac
+	# override of the same function, nor keeps it from being made.
+	exec 3<>"$KS/fn/af_alg_sendmsg/retval"
 	check "fn: 'disengage af_alg_sendmsg' accepted" control "disengage af_alg_sendmsg"
 	check "fn: nothing engaged, fn/af_alg_sendmsg gone" sh -c \
 		"[ -z \"\$(cat $KS/engaged)\" ] && [ ! -e $KS/fn/af_alg_sendmsg ]"
 	selftest "fn: AF_ALG works again" fn_override_test --expect-normal
-	case $(uname -r) in
-	6.1.*)	;;
-	*)	control "engage af_alg_sendmsg -1"
-		check "fn: a write on the old override's retval fails" sh -c "! echo -22 >&3"
-		check "fn: and leaves the new override's value" sh -c \
-			"[ \"\$(cat $KS/fn/af_alg_sendmsg/retval)\" = -1 ]"
-		control "disengage af_alg_sendmsg" ;;
-	esac
+	check "fn: engaged again while the old retval file is open" \
+		control "engage af_alg_sendmsg -1"
+	check "fn: a write on the old override's retval fails" sh -c "! echo -22 >&3"
+	check "fn: and leaves the new override's value" sh -c \
+		"[ \"\$(cat $KS/fn/af_alg_sendmsg/retval)\" = -1 ]"
+	control "disengage af_alg_sendmsg"
 	exec 3<&-
+
+	# A conditional override, the native form of upstream's engagebpf
+	# scripts: callers with CAP_NET_ADMIN in the initial user namespace
+	# keep the function; uid 1000 and root of a child user namespace (all
+	# capabilities there, none in the initial one) are refused.  Each
+	# selftest run calls af_alg_sendmsg() once.
+	check "fn: 'engage af_alg_sendmsg -1 unless=CAP_NET_ADMIN' accepted" \
+		control "engage af_alg_sendmsg -1 unless=CAP_NET_ADMIN"
+	check "fn: engaging is logged with the condition" \
+		logged 'function af_alg_sendmsg engaged (retval -1, unless CAP_NET_ADMIN) by pid='
+	selftest "fn: unless=: root keeps AF_ALG" fn_override_test --expect-normal
+	selftest "fn: unless=: uid 1000 gets EPERM, hashing works" \
+		as_nobody "/ks/fn_override_test --expect-ret -1"
+	selftest "fn: unless=: root of a user namespace gets EPERM, hashing works" \
+		in_userns "/ks/fn_override_test --expect-ret -1"
+	check "fn: unless=: engaged reads 2 hits, 1 spared" \
+		[ "$(cat "$KS/engaged")" = 'af_alg_sendmsg retval=-1 hits=2 unless=CAP_NET_ADMIN spared=1' ]
+	check "fn: unless=: so do the hits and spared files" \
+		[ "$(fn_file af_alg_sendmsg hits) $(fn_file af_alg_sendmsg spared)" = "2 1" ]
+	check "fn: the status file lists the override beside the switches" \
+		grep -q -x 'af_alg_sendmsg   engaged               2  function override (retval -1, unless CAP_NET_ADMIN)' "$STATUS"
+	for cmd in "engage af_alg_sendmsg -1 unless=CAP_BOGUS" \
+		   "engage af_alg_sendmsg -1 unless=net_admin" \
+		   "engage af_alg_sendmsg -1 unless=CAP_NET_ADMIN unless=CAP_SYS_ADMIN" \
+		   "disengage af_alg_sendmsg unless=CAP_NET_ADMIN"; do
+		check "fn: '$cmd' is refused and changes nothing" refused_cmd "$cmd" as_root
+	done
+	check "fn: 'engage af_alg_sendmsg -1' again: every caller" \
+		control "engage af_alg_sendmsg -1"
+	selftest "fn: root now gets EPERM too" fn_override_test --expect-ret -1
+	control "disengage af_alg_sendmsg"
+	# tryengage counts only the calls it would override: root busy with
+	# the function does not stop it.
+	fn_override_test --busy 3 &
+	busy=$!
+	sleep 0.5
+	check "fn: 'tryengage af_alg_sendmsg -1 1 unless=CAP_NET_ADMIN' accepted" \
+		control "tryengage af_alg_sendmsg -1 1 unless=CAP_NET_ADMIN"
+	probe_ended af_alg_sendmsg
+	check "fn: engaged though root called it meanwhile" \
+		[ "$(fn_file af_alg_sendmsg state)" = engaged ]
+	check "fn: root's calls were spared" [ "$(fn_file af_alg_sendmsg spared)" -gt 0 ]
+	wait $busy
+	selftest "fn: uid 1000 gets EPERM" as_nobody "/ks/fn_override_test --expect-ret -1"
+	control "disengage af_alg_sendmsg"
 
 	# tryengage: the write returns at once; the function is probed (its
 	# calls counted, not overridden) and engaged if it was not called.
