@@ -61,7 +61,7 @@ start_boot kunit
 if grep -q '^config KILLSWITCH_DYNAMIC$' "$KS_TREE/kernel/Kconfig.killswitch"; then
 	start_boot fn
 	start_boot fncmdline lockdown=integrity \
-		killswitch=copyfail,af_alg:af_alg_sendmsg=-1,capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2
+		killswitch=copyfail,af_alg:af_alg_sendmsg=-1,capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2,version_proc_show=0,do_truncate=-1
 fi
 wait
 for name in "${boots[@]}"; do

@@ -638,20 +638,31 @@ fn_livepatch_checks()
 }
 
 # Booted with: lockdown=integrity killswitch=copyfail,af_alg:af_alg_sendmsg=-1,
-# capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2
+# capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2,
+# version_proc_show=0,do_truncate=-1
 fncmdline_checks()
 {
 	pass "fn: bad function overrides on the command line: the boot reached user space"
 	check "fn: the kernel is locked down (integrity)" grep -q '\[integrity\]' "$KS/../lockdown"
 	check "fn: killswitch=copyfail applied" is_state copyfail 1
 	check "fn: af_alg:af_alg_sendmsg=-1 pending until af_alg loads" \
-		engaged_is "af_alg:af_alg_sendmsg retval=-1 state=pending"
+		engaged_has "af_alg:af_alg_sendmsg retval=-1 state=pending"
 	check "fn: logged as from the kernel command line" \
 		logged 'function af_alg:af_alg_sendmsg pending until its module loads (retval -1) by the kernel command line'
-	for item in capable=0 no_such_fn=1 esp4:esp_input=7 esp4:esp_input= af_alg:af_alg_sendmsg=-2; do
+	for item in capable=0 no_such_fn=1 esp4:esp_input=7 esp4:esp_input= af_alg:af_alg_sendmsg=-2 \
+		    do_truncate=-1; do
 		check "fn: bad item '$item' warned and skipped" \
 			logged "function override '$item' ignored"
 	done
+	# Items are checked against the way to the control file too, walked
+	# from the root of securityfs: opening control truncates it.
+	check "fn: do_truncate=-1 refused: the way to the control file calls it" \
+		logged 'function do_truncate refused: the way to the control file calls it'
+	check "fn: version_proc_show=0 passed the check, engaged" \
+		logged 'function version_proc_show engaged (retval 0) by the kernel command line'
+	check "fn: /proc/version reads empty" sh -c '[ -z "$(cat /proc/version)" ]'
+	check "fn: engaged lists it with its hit" sh -c \
+		"cat '$KS/engaged' | grep -q -x 'version_proc_show retval=0 hits=[1-9][0-9]*'"
 	selftest "fn: in effect as af_alg loads, under lockdown" fn_override_test --expect-ret -1
 	for cmd in "engage udp_sendmsg -1" "disengage af_alg:af_alg_sendmsg" "disengage_all" \
 		   "tryengage udp_sendmsg -1 1"; do
