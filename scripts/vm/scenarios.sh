@@ -279,6 +279,7 @@ fn_checks()
 		   "engage cap_capable 0" "engage audit_log_start 0" "engage __kmalloc_noprof 0" \
 		   "engage schedule 0" "engage commit_creds 0" "engage __secure_computing 0" \
 		   "engage register_kprobe 0" "engage proc_sys_call_handler 0" \
+		   "engage strcmp 0" "engage glob_match 0 force" \
 		   "engage udp_sendmsg 2" "engage udp_sendmsg 0x7fffffff" \
 		   "engage no_such_function_xyz 0" "engage af_alg_sendmsg" "frobnicate af_alg_sendmsg 1" \
 		   "tryengage udp_sendmsg -1 86401" "tryengage udp_sendmsg -1 -1" \
