@@ -337,12 +337,31 @@ fn_checks()
 	check "fn: 'disengage __ptrace_may_access' accepted" \
 		control "disengage __ptrace_may_access"
 	check "fn: root reads /proc/1/environ again" sh -c 'cat /proc/1/environ >/dev/null'
-	# An override of what the way to the control file runs would also
-	# refuse its disengage: refused, after a check through that way.
+	# An override of what the way to the control file or a disengage
+	# runs could stop its own disengage: refused, after a check through
+	# that way and a rehearsed disengage.
 	check "fn: 'engage do_truncate -1' is refused: opening control truncates it" \
 		refused_cmd "engage do_truncate -1" as_root
 	check "fn: the refusal says why" \
-		logged 'function do_truncate refused: the way to the control file calls it ([0-9]* calls), so the override would refuse its own disengage'
+		logged 'function do_truncate refused: the way to the control file or a disengage calls it ([0-9]* calls), so the override could stop its own disengage'
+	check "fn: 'engage simple_recursive_removal 0' is refused: a disengage removes files" \
+		refused_cmd "engage simple_recursive_removal 0" as_root
+	check "fn: the refusal says a disengage calls it" \
+		logged 'function simple_recursive_removal refused: the way to the control file or a disengage calls it'
+	check "fn: the rehearsed disengage is logged as one" \
+		logged 'function killswitch_fn_placeholder disengaged (retval 0) by'
+	check "fn: and leaves nothing listed" sh -c \
+		"! grep -q placeholder $KS/engaged && [ ! -e $KS/fn/killswitch_fn_placeholder ]"
+	# lib/ is built without ftrace: its functions are probed through a
+	# breakpoint, whose calls the check counts too.
+	check "fn: 'engage _copy_from_iter 0 force' (lib/, no ftrace) is refused" \
+		refused_cmd "engage _copy_from_iter 0 force" as_root
+	check "fn: the refusal says the way calls it" \
+		logged 'function _copy_from_iter refused: the way to the control file or a disengage calls it'
+	check "fn: unless= on a function outside ftrace is refused" \
+		refused_cmd "engage _copy_from_user -14 unless=CAP_SYS_ADMIN" as_root
+	check "fn: the refusal says why" \
+		logged "function _copy_from_user refused: unless= needs a function that ftrace traces"
 	check "fn: 'engage memdup_user_nul -12' accepted: control does not need it" \
 		control "engage memdup_user_nul -12"
 	check "fn: 'disengage memdup_user_nul' accepted" control "disengage memdup_user_nul"
@@ -530,34 +549,42 @@ fn_checks()
 	control_path_traced >/tmp/control-path.1
 	control_path_traced >/tmp/control-path.2
 	grep -x -F -f /tmp/control-path.1 /tmp/control-path.2 >/tmp/control-path
-	check "fn: the control path traced (open, write disengage_all, read engaged)" \
+	check "fn: the control path traced (open, write disengage and disengage_all, read engaged)" \
 		grep -q -x killswitch_fn_control_write /tmp/control-path
 	for fn in $(cat /tmp/control-path); do
 		echo "$(rule_of "$fn") $fn"
 	done >/tmp/control-path-rules
-	check "fn: no security decision the control path runs may be overridden" \
-		sh -c '! grep -E "^(errno|false) " /tmp/control-path-rules'
-	# The others are refused by the check of the way to the control file.
-	# tryengage: were one accepted, it would only count calls until the
-	# disengage that follows.  The tracing machinery's own writes that
-	# start and stop the trace are left out.
-	sed -n 's/^none //p' /tmp/control-path-rules |
-		grep -v -E 'trac|ring_buffer|^rb_' >/tmp/control-path-unruled
-	for fn in $(cat /tmp/control-path-unruled); do
-		if echo "tryengage $fn -1 300 force" >"$KS/control" 2>/dev/null; then
+	# What no rule keeps out entirely is refused by the check of the way
+	# to the control file and the rehearsed disengage, even with a value
+	# its rule allows: a refusing one for a security decision, any other
+	# with force.  tryengage: were one accepted, it would only count calls
+	# until the disengage that follows.  The tracing machinery's own
+	# writes that start and stop the trace are left out.
+	grep -v '^never ' /tmp/control-path-rules |
+		grep -v -E ' (.*trac|ring_buffer|rb_)' >/tmp/control-path-open
+	while read -r may fn; do
+		case $may in
+		errno) value=-1 ;;
+		false) value=0 ;;
+		*) value="-1 300 force" ;;
+		esac
+		[ "$may" = none ] || value="$value 300"
+		if echo "tryengage $fn $value" >"$KS/control" 2>/dev/null; then
 			echo "$fn"
 			control "disengage $fn"
 		fi
-	done >/tmp/control-path-accepted
-	check "fn: the $(wc -l </tmp/control-path-unruled) other functions it runs are refused" \
+	done </tmp/control-path-open >/tmp/control-path-accepted
+	check "fn: the $(wc -l </tmp/control-path-open) other functions it runs are refused" \
 		sh -c '! grep . /tmp/control-path-accepted'
+	sed 's/^/accepted: /' /tmp/control-path-accepted
 }
 
 # The functions that a shell's open, write and close of the control file
-# and read of the engaged file run, as the function graph tracer sees them
-# (with those of the tracefs writes that start and stop the trace); not
-# those of interrupts meanwhile, nor of the scheduler switching away or
-# waking a task up.  (__schedule() is notrace on 6.1.)
+# (a disengage of an engaged override, then disengage_all) and read of the
+# engaged file run, as the function graph tracer sees them (with those of
+# the tracefs writes that start and stop the trace); not those of
+# interrupts meanwhile, of the scheduler switching away or waking a task
+# up, nor of the shell's page faults.  (__schedule() is notrace on 6.1.)
 control_path_traced()
 {
 	t=/sys/kernel/tracing
@@ -570,12 +597,20 @@ control_path_traced()
 	echo function_graph >$t/current_tracer
 	echo 0 >$t/tracing_on
 	: >$t/trace
+	control "engage udp_sendmsg -1"
 	# Stopped by the traced shell itself, before its exit path.
 	sh -c "echo \$\$ >$t/set_ftrace_pid && echo 1 >$t/tracing_on &&
+	       echo 'disengage udp_sendmsg' >$KS/control &&
 	       echo disengage_all >$KS/control && read -r _ <$KS/engaged;
 	       echo 0 >$t/tracing_on"
-	# Read before the tracer changes: that empties the buffer.
-	sed -n 's/^[^|]*| *\([A-Za-z_][A-Za-z0-9_.]*\)().*$/\1/p' $t/trace | sort -u
+	# Read before the tracer changes: that empties the buffer.  Not the
+	# groups at the top that a page fault of the shell's own memory opens.
+	awk -F'|' '
+		$2 ~ /^  [^ ]/ {
+			fault = $2 ~ /^  (fault_in_kernel_space|lock_mm_and_find_vma|handle_mm_fault|up_read)\(/
+		}
+		!fault' $t/trace |
+		sed -n 's/^[^|]*| *\([A-Za-z_][A-Za-z0-9_.]*\)().*$/\1/p' | sort -u
 	echo nop >$t/current_tracer
 	echo >$t/set_ftrace_pid
 	echo >$t/set_graph_notrace
@@ -658,7 +693,7 @@ fncmdline_checks()
 	# Items are checked against the way to the control file too, walked
 	# from the root of securityfs: opening control truncates it.
 	check "fn: do_truncate=-1 refused: the way to the control file calls it" \
-		logged 'function do_truncate refused: the way to the control file calls it'
+		logged 'function do_truncate refused: the way to the control file or a disengage calls it'
 	check "fn: version_proc_show=0 passed the check, engaged" \
 		logged 'function version_proc_show engaged (retval 0) by the kernel command line'
 	check "fn: /proc/version reads empty" sh -c '[ -z "$(cat /proc/version)" ]'
