@@ -26,6 +26,11 @@
 #   snippet      the MAINTAINERS entry the series adds is MAINTAINERS.snippet
 #                (less the F: lines of files a backport does not have)
 #   cover        the cover letter carries base-commit and test results
+#   catalogue    every switch of include/linux/killswitch_list.h has its
+#                section in the admin guide's catalogue and its
+#                disable_<name> entry in kernel-parameters.txt, and neither
+#                documents a switch the list lacks (check-catalogue.sh);
+#                and the check fails on copies with one entry taken out
 #   subjects     no Subject: line is folded (b4 0.12 cannot read them)
 #   b4           b4 am reads the series from an mbox made of patches/
 #   coccinelle   scripts/coccicheck MODE=report, as make C=2 runs it, on
@@ -377,6 +382,29 @@ gate series snippet $? "MAINTAINERS entry differs from MAINTAINERS.snippet"
 cover=$KS_PATCHES/0000-cover-letter.patch
 grep -q "^base-commit: $(ks_git rev-parse "$base")$" "$cover" && grep -q '^Tested on' "$cover"
 gate series cover $? "no base-commit or no 'Tested on' results"
+
+# The catalogue, include/linux/killswitch_list.h, and its documentation
+# agree; and the check fails on a copy whose first switch lost its
+# admin-guide section, and on one whose disable_<name> entry was renamed.
+"$KS_TOP/scripts/check-catalogue.sh" >"$work/out" 2>&1
+gate series catalogue $? "the catalogue and its documentation disagree"; show "$work/out"
+first=$(sed -n 's/^KILLSWITCH(\([a-z0-9_]*\),.*/\1/p' "$KS_TREE/include/linux/killswitch_list.h" | head -n 1)
+copy=$work/catalogue
+mkdir -p "$copy/include/linux" "$copy/Documentation/admin-guide"
+cp "$KS_TREE/include/linux/killswitch_list.h" "$copy/include/linux/"
+cp "$KS_TREE"/Documentation/admin-guide/{killswitch.rst,kernel-parameters.txt} \
+	"$copy/Documentation/admin-guide/"
+sed -i "/^$first\$/{N;d}" "$copy/Documentation/admin-guide/killswitch.rst"
+! "$KS_TOP/scripts/check-catalogue.sh" "$copy" >"$work/out" 2>&1 &&
+	grep -q -x "$first: no section in the catalogue of .*" "$work/out"
+gate series "catalogue fails without an admin-guide entry" $? "not refused: $(cat "$work/out")"
+cp "$KS_TREE/Documentation/admin-guide/killswitch.rst" "$copy/Documentation/admin-guide/"
+sed -i "s/^\tdisable_$first /\tdisable_${first}x /" "$copy/Documentation/admin-guide/kernel-parameters.txt"
+! "$KS_TOP/scripts/check-catalogue.sh" "$copy" >"$work/out" 2>&1 &&
+	grep -q -x "$first: no disable_$first entry in .*" "$work/out" &&
+	grep -q -x "${first}x: disable_${first}x in .*, but no such switch" "$work/out"
+gate series "catalogue fails on a kernel-parameters entry of no switch" $? \
+	"not refused: $(cat "$work/out")"
 
 # git format-patch folds a Subject: line longer than 78 characters, and
 # b4 0.12 cannot read a folded one: keep subjects short.

@@ -68,10 +68,14 @@ refused()	# refused SWITCH VALUE RUNNER: a write that must fail
 
 core_checks()
 {
-	for sw in copyfail dirtyfrag; do
+	for sw in copyfail dirtyfrag unix_oob; do
 		check "$sw: sysctl present, disengaged, listed in the status file" \
 			sh -c "[ \"\$(cat $SYS/$sw)\" = 0 ] && grep -q '^$sw  *disengaged ' $STATUS"
 	done
+	check "status file: each switch says what it closes and its CVEs" sh -c \
+		"grep -q '^copyfail .*  AF_ALG AEAD input passed by page reference (splice, sendfile, vmsplice); CVE-2026-31431\$' $STATUS &&
+		 grep -q '^dirtyfrag .*  in-place decryption of shared paged fragments in ESP input; CVE-2026-43284 CVE-2026-43500 CVE-2026-46300\$' $STATUS &&
+		 grep -q '^unix_oob .*  MSG_OOB on AF_UNIX stream sockets, as without CONFIG_AF_UNIX_OOB; CVE-2025-38236\$' $STATUS"
 	for val in 2 -1 abc '\n' ' 1' 11 '1 1' yes 0x1; do
 		check "sysctl: writing '$val' is refused and changes nothing" \
 			refused copyfail "$val" as_root
@@ -105,6 +109,26 @@ copyfail_checks()
 	selftest "copyfail: engage and disengage at run time" copyfail_test --toggle
 }
 
+# A switch's hit count, from the status file.
+hits() { sed -n "s/^$1  *[a-z]*  *\([0-9]*\)  .*/\1/p" "$STATUS"; }
+
+# unix_oob_test checks what the switch's state calls for; the attacker
+# is any user who can make a socket pair: uid 1000.
+unix_oob_checks()
+{
+	selftest "unix_oob: disengaged, MSG_OOB works; a byte queued before engaging stays" \
+		unix_oob_test
+	selftest "unix_oob: disengaged, MSG_OOB works for uid 1000" as_nobody /ks/unix_oob_test
+	before=$(hits unix_oob)
+	engage unix_oob 1
+	selftest "unix_oob: engaged, MSG_OOB refused for uid 1000, plain data flows" \
+		as_nobody /ks/unix_oob_test
+	check "unix_oob: its two refused calls counted as hits" \
+		[ "$(hits unix_oob)" -eq $((before + 2)) ]
+	engage unix_oob 0
+	selftest "unix_oob: disengaged again, MSG_OOB works" as_nobody /ks/unix_oob_test
+}
+
 dirtyfrag_checks()
 {
 	check "dirtyfrag: esp4 and esp6 are not loaded yet" \
@@ -130,7 +154,7 @@ dirtyfrag_checks()
 
 cmdline_checks()
 {
-	for sw in copyfail dirtyfrag; do
+	for sw in copyfail dirtyfrag unix_oob; do
 		check "$sw: engaged by disable_$sw before user space" is_state "$sw" 1
 		check "$sw: logged as engaged by the kernel command line" \
 			logged "$sw engaged by the kernel command line"
@@ -139,6 +163,8 @@ cmdline_checks()
 	selftest "dirtyfrag: engaged from the command line" dirtyfrag.sh --expect-engaged
 	selftest "dirtyfrag: rxrpc works, engaged from the command line" \
 		rxrpc_test --expect-engaged
+	selftest "unix_oob: engaged from the command line, MSG_OOB refused for uid 1000" \
+		as_nobody /ks/unix_oob_test
 	engage copyfail 0
 	selftest "copyfail: disengaged at run time after boot" copyfail_test --expect-disengaged
 }
@@ -732,6 +758,7 @@ plain)
 	core_checks
 	copyfail_checks
 	dirtyfrag_checks
+	unix_oob_checks
 	;;
 cmdline)
 	cmdline_checks
