@@ -105,11 +105,15 @@ configured()	# configured CONFIGFILE OBJ
 }
 
 # sparse's findings, without paths, line or column numbers, sorted.
+# A report without its line numbers, also those in its text ("preceding
+# lock on line 2457"): a patch that adds a line above a report the base
+# already has must not make it new.
 normalise()
 {
 	grep -v 'scripts/mod/empty' |
 		grep -E 'warning|error|WARNING|ERROR|: ' |
-		sed -E "s|$KS_TREE/||g; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" | sort -u
+		sed -E "s|$KS_TREE/||g; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/
+			s/ (on )?line [0-9]+/ \1line N/g" | sort -u
 }
 
 # sparse on objects: one make C=2, -j checking files in parallel.
