@@ -104,10 +104,10 @@ configured()	# configured CONFIGFILE OBJ
 	[ -z "$sym" ] || grep -q -E "^$sym=(y|m)$" "$1"
 }
 
-# sparse's findings, without paths, line or column numbers, sorted.
-# A report without its line numbers, also those in its text ("preceding
-# lock on line 2457"): a patch that adds a line above a report the base
-# already has must not make it new.
+# A checker's findings, sorted, without paths, line or column numbers,
+# also those in a report's text ("preceding lock on line 2457"): a patch
+# that adds a line above a report the base already has must not make it
+# new.
 normalise()
 {
 	grep -v 'scripts/mod/empty' |

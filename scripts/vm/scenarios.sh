@@ -590,11 +590,10 @@ fn_checks()
 		grep -v -E ' (.*trac|ring_buffer|rb_)' >/tmp/control-path-open
 	while read -r may fn; do
 		case $may in
-		errno) value=-1 ;;
-		false) value=0 ;;
+		errno) value="-1 300" ;;
+		false) value="0 300" ;;
 		*) value="-1 300 force" ;;
 		esac
-		[ "$may" = none ] || value="$value 300"
 		if echo "tryengage $fn $value" >"$KS/control" 2>/dev/null; then
 			echo "$fn"
 			control "disengage $fn"
