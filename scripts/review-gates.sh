@@ -104,16 +104,17 @@ configured()	# configured CONFIGFILE OBJ
 	[ -z "$sym" ] || grep -q -E "^$sym=(y|m)$" "$1"
 }
 
-# A checker's findings, sorted, without paths, line or column numbers,
-# also those in a report's text ("preceding lock on line 2457"): a patch
-# that adds a line above a report the base already has must not make it
-# new.
+# A finding without its line and column numbers, also those in its text
+# ("preceding lock on line 2457"): a patch that adds a line above a
+# report the base already has must not make it new.
+unnumber() { sed -E 's/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/; s/ (on )?line [0-9]+/ \1line N/g'; }
+
+# sparse's findings, sorted, without paths and numbers.
 normalise()
 {
 	grep -v 'scripts/mod/empty' |
 		grep -E 'warning|error|WARNING|ERROR|: ' |
-		sed -E "s|$KS_TREE/||g; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/
-			s/ (on )?line [0-9]+/ \1line N/g" | sort -u
+		sed "s|$KS_TREE/||g" | unnumber | sort -u
 }
 
 # sparse on objects: one make C=2, -j checking files in parallel.
@@ -178,8 +179,7 @@ cocci_check()	# cocci_check OUTFILE ROOT SCRIPTS C-FILES...
 	# Reports name a file; spatch's remarks on a semantic patch do not.
 	cat "$work/cocci.d"/* |
 		awk -F'\t' -v root="$root/" 'index($2, root) == 1 || $2 ~ /^ERROR/' |
-		sed -E "s|\t$root/|\t|; s/:[0-9]+(:[0-9]+(-[0-9]+)?)?:/:/" |
-		sort -u >"$out.by"
+		sed "s|\t$root/|\t|" | unnumber | sort -u >"$out.by"
 	cut -f 2- "$out.by" | sort -u >"$out"
 }
 
