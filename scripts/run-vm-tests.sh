@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the test VM and run the kill-switch scenarios with real syscalls:
-# one boot without kill-switch parameters, one with disable_copyfail
-# disable_dirtyfrag disable_unix_oob, one with malformed parameters, one
+# one boot without kill-switch parameters, one with the disable_<name>
+# parameter of every switch, one with malformed parameters, one
 # that loads the KUnit suites, and where the series has function
 # overrides, one exercising them and one with lockdown and function items
 # on the command line.  KS_JOBS boots run at a time.
@@ -54,7 +54,9 @@ start_boot()	# start_boot NAME KERNEL-PARAMETERS...
 }
 
 start_boot plain
-start_boot cmdline disable_copyfail disable_dirtyfrag disable_unix_oob
+start_boot cmdline disable_copyfail disable_dirtyfrag disable_unix_oob \
+	disable_packet_userns disable_vsock_unpriv disable_netfilter_userns \
+	disable_tc_userns
 start_boot badcmdline killswitch=copyfail,,nosuch,copyfail disable_dirtyfrag=1
 start_boot kunit
 # Function overrides, where the series has them.

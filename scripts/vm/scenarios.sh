@@ -7,6 +7,9 @@
 # Usage: scenarios.sh plain|cmdline|badcmdline|fn|fncmdline|kunit|demo-copyfail|demo-dirtyfrag
 
 SYS=/proc/sys/kernel/killswitch
+# The switches of the catalogue, as the status file lists them.
+SWITCHES="copyfail dirtyfrag unix_oob packet_userns vsock_unpriv netfilter_userns
+	tc_userns"
 KS=/sys/kernel/security/killswitch
 STATUS=$KS/status
 
@@ -68,14 +71,18 @@ refused()	# refused SWITCH VALUE RUNNER: a write that must fail
 
 core_checks()
 {
-	for sw in copyfail dirtyfrag unix_oob; do
+	for sw in $SWITCHES; do
 		check "$sw: sysctl present, disengaged, listed in the status file" \
 			sh -c "[ \"\$(cat $SYS/$sw)\" = 0 ] && grep -q '^$sw  *disengaged ' $STATUS"
 	done
 	check "status file: each switch says what it closes and its CVEs" sh -c \
 		"grep -q '^copyfail .*  AF_ALG AEAD input passed by page reference (splice, sendfile, vmsplice); CVE-2026-31431\$' $STATUS &&
 		 grep -q '^dirtyfrag .*  in-place decryption of shared paged fragments in ESP input; CVE-2026-43284 CVE-2026-43500 CVE-2026-46300\$' $STATUS &&
-		 grep -q '^unix_oob .*  MSG_OOB on AF_UNIX stream sockets, as without CONFIG_AF_UNIX_OOB; CVE-2025-38236\$' $STATUS"
+		 grep -q '^unix_oob .*  MSG_OOB on AF_UNIX stream sockets, as without CONFIG_AF_UNIX_OOB; CVE-2025-38236\$' $STATUS &&
+		 grep -q '^packet_userns .*  AF_PACKET sockets without CAP_NET_RAW in the initial user namespace; CVE-2016-8655 CVE-2017-7308 CVE-2020-14386 CVE-2021-22600\$' $STATUS &&
+		 grep -q '^vsock_unpriv .*  vsock sockets without CAP_NET_ADMIN in the initial user namespace; CVE-2021-26708 CVE-2024-50264 CVE-2025-21756\$' $STATUS &&
+		 grep -q '^netfilter_userns .*  netfilter configuration without CAP_NET_ADMIN in the initial user namespace; CVE-2021-22555 CVE-2022-1015 CVE-2022-32250 CVE-2023-32233 CVE-2024-1086\$' $STATUS &&
+		 grep -q '^tc_userns .*  traffic-control changes without CAP_NET_ADMIN in the initial user namespace; CVE-2022-2588 CVE-2023-1829 CVE-2023-3609 CVE-2023-3776 CVE-2023-4623\$' $STATUS"
 	for val in 2 -1 abc '\n' ' 1' 11 '1 1' yes 0x1; do
 		check "sysctl: writing '$val' is refused and changes nothing" \
 			refused copyfail "$val" as_root
@@ -112,6 +119,17 @@ copyfail_checks()
 # A switch's hit count, from the status file.
 hits() { sed -n "s/^$1  *[a-z]*  *\([0-9]*\)  .*/\1/p" "$STATUS"; }
 
+# refused_to_nobody SWITCH N WHAT: the switch's selftest as uid 1000,
+# with the switch engaged (WHAT says what it shows), refuses exactly N
+# calls, and each counts as a hit.
+refused_to_nobody()
+{
+	before=$(hits "$1")
+	selftest "$1: $3" as_nobody "/ks/$1_test"
+	check "$1: the $2 refused calls counted as hits" \
+		[ "$(hits "$1")" -eq $((before + $2)) ]
+}
+
 # unix_oob_test checks what the switch's state calls for; the attacker
 # is any user who can make a socket pair: uid 1000.
 unix_oob_checks()
@@ -119,14 +137,103 @@ unix_oob_checks()
 	selftest "unix_oob: disengaged, MSG_OOB works; a byte queued before engaging stays" \
 		unix_oob_test
 	selftest "unix_oob: disengaged, MSG_OOB works for uid 1000" as_nobody /ks/unix_oob_test
-	before=$(hits unix_oob)
 	engage unix_oob 1
-	selftest "unix_oob: engaged, MSG_OOB refused for uid 1000, plain data flows" \
-		as_nobody /ks/unix_oob_test
-	check "unix_oob: its two refused calls counted as hits" \
-		[ "$(hits unix_oob)" -eq $((before + 2)) ]
+	refused_to_nobody unix_oob 2 "engaged, MSG_OOB refused for uid 1000, plain data flows"
 	engage unix_oob 0
 	selftest "unix_oob: disengaged again, MSG_OOB works" as_nobody /ks/unix_oob_test
+}
+
+# packet_userns_test checks what the switch's state calls for; the
+# attacker is uid 1000 in a user and network namespace of its own, where
+# it holds CAP_NET_RAW.
+packet_userns_checks()
+{
+	selftest "packet_userns: disengaged, packet sockets in a user namespace; a socket made before engaging stays" \
+		packet_userns_test
+	selftest "packet_userns: disengaged, uid 1000 makes packet sockets in a user namespace" \
+		as_nobody /ks/packet_userns_test
+	engage packet_userns 1
+	refused_to_nobody packet_userns 3 \
+		"engaged, refused to uid 1000 in a user namespace, raw IP sockets stay"
+	selftest "packet_userns: engaged, root's packet sockets see loopback frames" \
+		packet_userns_test
+	engage packet_userns 0
+	selftest "packet_userns: disengaged again" as_nobody /ks/packet_userns_test
+}
+
+# socket(AF_VSOCK) loads vsock with its transports (the modules of
+# the alias net-pf-40), which hold it.
+unload_vsock() { for m in vsock_loopback vmw_vsock_virtio_transport_common vsock; do
+	! loaded "$m" || unload "$m" || return 1; done; }
+
+# vsock_unpriv_test checks what the switch's state calls for; the
+# attacker is uid 1000, and root of a child user namespace.
+vsock_unpriv_checks()
+{
+	check "vsock_unpriv: vsock is not loaded yet" sh -c '! [ -d /sys/module/vsock ]'
+	engage vsock_unpriv 1
+	refused_to_nobody vsock_unpriv 4 "pre-armed before vsock loads, refused to uid 1000"
+	check "vsock_unpriv: vsock was loaded by the test" loaded vsock
+	check "vsock_unpriv: vsock unloads" unload_vsock
+	check "vsock_unpriv: still engaged with vsock unloaded" is_state vsock_unpriv 1
+	refused_to_nobody vsock_unpriv 4 "still refused to uid 1000 after vsock reloads"
+	check "vsock_unpriv: vsock was reloaded" loaded vsock
+	check "vsock_unpriv: the loopback transport loads" modprobe vsock_loopback
+	selftest "vsock_unpriv: engaged, root connects over the loopback transport" \
+		vsock_unpriv_test
+	engage vsock_unpriv 0
+	selftest "vsock_unpriv: disengaged, uid 1000 connects over the loopback transport" \
+		as_nobody /ks/vsock_unpriv_test
+}
+
+# The x_tables socket options exist once their modules are loaded, which
+# iptables and its siblings do themselves (a table then loads on demand).
+load_xtables() { for m in ip_tables ip6_tables arp_tables ebtables; do
+	modprobe "$m" || return 1; done; }
+unload_netfilter() { for m in nfnetlink ebtables arp_tables ip6_tables ip_tables; do
+	unload "$m" || return 1; done; }
+
+# netfilter_userns_test checks what the switch's state calls for; the
+# attacker is uid 1000 in a user and network namespace of its own, the
+# host's firewall is root in a network namespace.
+netfilter_userns_checks()
+{
+	check "netfilter_userns: the x_tables of every family load" load_xtables
+	check "netfilter_userns: nf_tables is not loaded yet" sh -c '! [ -d /sys/module/nf_tables ]'
+	engage netfilter_userns 1
+	refused_to_nobody netfilter_userns 5 \
+		"engaged, nf_tables and x_tables refused to uid 1000 in a user namespace"
+	check "netfilter_userns: nfnetlink and the x_tables modules unload" unload_netfilter
+	check "netfilter_userns: still engaged with them unloaded" is_state netfilter_userns 1
+	check "netfilter_userns: the x_tables of every family load again" load_xtables
+	refused_to_nobody netfilter_userns 5 "still refused to uid 1000 after the modules reload"
+	check "netfilter_userns: refused batches did not load nf_tables" \
+		sh -c '! [ -d /sys/module/nf_tables ]'
+	selftest "netfilter_userns: engaged, root configures netfilter in a network namespace" \
+		netfilter_userns_test
+	check "netfilter_userns: root's batch loaded nf_tables" loaded nf_tables
+	engage netfilter_userns 0
+	selftest "netfilter_userns: disengaged, uid 1000 configures netfilter in a user namespace" \
+		as_nobody /ks/netfilter_userns_test
+}
+
+# tc_userns_test checks what the switch's state calls for; the attacker
+# is uid 1000 in a user and network namespace of its own, the host's
+# traffic control is root in a network namespace.
+tc_userns_checks()
+{
+	check "tc_userns: sch_drr and cls_matchall are not loaded yet" \
+		sh -c '! [ -d /sys/module/sch_drr ] && ! [ -d /sys/module/cls_matchall ]'
+	engage tc_userns 1
+	refused_to_nobody tc_userns 5 \
+		"engaged, qdisc, class, filter and chain changes refused to uid 1000 in a user namespace, reads work"
+	check "tc_userns: refused requests loaded no qdisc or classifier" \
+		sh -c '! [ -d /sys/module/sch_drr ] && ! [ -d /sys/module/cls_matchall ]'
+	selftest "tc_userns: engaged, root changes traffic control in a network namespace" \
+		tc_userns_test
+	engage tc_userns 0
+	selftest "tc_userns: disengaged, uid 1000 changes traffic control in a user namespace" \
+		as_nobody /ks/tc_userns_test
 }
 
 dirtyfrag_checks()
@@ -154,7 +261,7 @@ dirtyfrag_checks()
 
 cmdline_checks()
 {
-	for sw in copyfail dirtyfrag unix_oob; do
+	for sw in $SWITCHES; do
 		check "$sw: engaged by disable_$sw before user space" is_state "$sw" 1
 		check "$sw: logged as engaged by the kernel command line" \
 			logged "$sw engaged by the kernel command line"
@@ -165,6 +272,15 @@ cmdline_checks()
 		rxrpc_test --expect-engaged
 	selftest "unix_oob: engaged from the command line, MSG_OOB refused for uid 1000" \
 		as_nobody /ks/unix_oob_test
+	selftest "packet_userns: engaged from the command line, refused in a user namespace" \
+		as_nobody /ks/packet_userns_test
+	selftest "vsock_unpriv: engaged from the command line, refused to uid 1000" \
+		as_nobody /ks/vsock_unpriv_test
+	check "netfilter_userns: the x_tables of every family load" load_xtables
+	selftest "netfilter_userns: engaged from the command line, refused in a user namespace" \
+		as_nobody /ks/netfilter_userns_test
+	selftest "tc_userns: engaged from the command line, refused in a user namespace" \
+		as_nobody /ks/tc_userns_test
 	engage copyfail 0
 	selftest "copyfail: disengaged at run time after boot" copyfail_test --expect-disengaged
 }
@@ -758,6 +874,10 @@ plain)
 	copyfail_checks
 	dirtyfrag_checks
 	unix_oob_checks
+	packet_userns_checks
+	vsock_unpriv_checks
+	netfilter_userns_checks
+	tc_userns_checks
 	;;
 cmdline)
 	cmdline_checks
