@@ -9,7 +9,7 @@
 SYS=/proc/sys/kernel/killswitch
 # The switches of the catalogue, as the status file lists them.
 SWITCHES="copyfail dirtyfrag unix_oob packet_userns vsock_unpriv netfilter_userns
-	tc_userns"
+	tc_userns ovl_userns"
 KS=/sys/kernel/security/killswitch
 STATUS=$KS/status
 
@@ -82,7 +82,8 @@ core_checks()
 		 grep -q '^packet_userns .*  AF_PACKET sockets without CAP_NET_RAW in the initial user namespace; CVE-2016-8655 CVE-2017-7308 CVE-2020-14386 CVE-2021-22600\$' $STATUS &&
 		 grep -q '^vsock_unpriv .*  vsock sockets without CAP_NET_ADMIN in the initial user namespace; CVE-2021-26708 CVE-2024-50264 CVE-2025-21756\$' $STATUS &&
 		 grep -q '^netfilter_userns .*  netfilter configuration without CAP_NET_ADMIN in the initial user namespace; CVE-2021-22555 CVE-2022-1015 CVE-2022-32250 CVE-2023-32233 CVE-2024-1086\$' $STATUS &&
-		 grep -q '^tc_userns .*  traffic-control changes without CAP_NET_ADMIN in the initial user namespace; CVE-2022-2588 CVE-2023-1829 CVE-2023-3609 CVE-2023-3776 CVE-2023-4623\$' $STATUS"
+		 grep -q '^tc_userns .*  traffic-control changes without CAP_NET_ADMIN in the initial user namespace; CVE-2022-2588 CVE-2023-1829 CVE-2023-3609 CVE-2023-3776 CVE-2023-4623\$' $STATUS &&
+		 grep -q '^ovl_userns .*  overlayfs mounts from a user namespace other than the initial one; CVE-2021-3493 CVE-2023-0386\$' $STATUS"
 	for val in 2 -1 abc '\n' ' 1' 11 '1 1' yes 0x1; do
 		check "sysctl: writing '$val' is refused and changes nothing" \
 			refused copyfail "$val" as_root
@@ -236,6 +237,26 @@ tc_userns_checks()
 		as_nobody /ks/tc_userns_test
 }
 
+# ovl_userns_test checks what the switch's state calls for; the attacker
+# is uid 1000 as root of a user namespace of its own, the host's
+# container engine is root in a mount namespace.
+ovl_userns_checks()
+{
+	check "ovl_userns: overlay is not loaded yet" sh -c '! [ -d /sys/module/overlay ]'
+	engage ovl_userns 1
+	refused_to_nobody ovl_userns 2 \
+		"pre-armed before overlay loads, overlayfs refused to uid 1000 in a user namespace"
+	check "ovl_userns: overlay was loaded by the test" loaded overlay
+	check "ovl_userns: overlay unloads" unload overlay
+	check "ovl_userns: still engaged with overlay unloaded" is_state ovl_userns 1
+	refused_to_nobody ovl_userns 2 "still refused to uid 1000 after overlay reloads"
+	selftest "ovl_userns: engaged, root mounts overlayfs in a mount namespace" \
+		ovl_userns_test
+	engage ovl_userns 0
+	selftest "ovl_userns: disengaged, uid 1000 mounts overlayfs in a user namespace" \
+		as_nobody /ks/ovl_userns_test
+}
+
 dirtyfrag_checks()
 {
 	check "dirtyfrag: esp4 and esp6 are not loaded yet" \
@@ -281,6 +302,8 @@ cmdline_checks()
 		as_nobody /ks/netfilter_userns_test
 	selftest "tc_userns: engaged from the command line, refused in a user namespace" \
 		as_nobody /ks/tc_userns_test
+	selftest "ovl_userns: engaged from the command line, refused in a user namespace" \
+		as_nobody /ks/ovl_userns_test
 	engage copyfail 0
 	selftest "copyfail: disengaged at run time after boot" copyfail_test --expect-disengaged
 }
@@ -878,6 +901,7 @@ plain)
 	vsock_unpriv_checks
 	netfilter_userns_checks
 	tc_userns_checks
+	ovl_userns_checks
 	;;
 cmdline)
 	cmdline_checks
