@@ -56,7 +56,7 @@ start_boot()	# start_boot NAME KERNEL-PARAMETERS...
 start_boot plain
 start_boot cmdline disable_copyfail disable_dirtyfrag disable_unix_oob \
 	disable_packet_userns disable_vsock_unpriv disable_netfilter_userns \
-	disable_tc_userns disable_ovl_userns
+	disable_tc_userns disable_ovl_userns disable_splice_copy
 start_boot badcmdline killswitch=copyfail,,nosuch,copyfail disable_dirtyfrag=1
 start_boot kunit
 # Function overrides, where the series has them.

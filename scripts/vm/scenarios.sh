@@ -9,7 +9,7 @@
 SYS=/proc/sys/kernel/killswitch
 # The switches of the catalogue, as the status file lists them.
 SWITCHES="copyfail dirtyfrag unix_oob packet_userns vsock_unpriv netfilter_userns
-	tc_userns ovl_userns"
+	tc_userns ovl_userns splice_copy"
 KS=/sys/kernel/security/killswitch
 STATUS=$KS/status
 
@@ -257,6 +257,29 @@ ovl_userns_checks()
 		as_nobody /ks/ovl_userns_test
 }
 
+# splice_copy_test checks what the switch's state calls for: disengaged,
+# every route hands the socket the pages by reference; engaged, each one
+# copies them, and the data arrives.  The attacker is any user: uid 1000.
+# Its vsock pair needs the loopback transport.
+splice_copy_checks()
+{
+	check "splice_copy: the loopback vsock transport loads" modprobe vsock_loopback
+	selftest "splice_copy: disengaged, uid 1000 hands sockets pages by reference" \
+		as_nobody /ks/splice_copy_test
+	# One hit per route and socket type, 23; 6.1's vsock has no
+	# MSG_ZEROCOPY.
+	case $(uname -r) in 6.1.*) copied=22 ;; *) copied=23 ;; esac
+	engage splice_copy 1
+	before=$(hits splice_copy)
+	selftest "splice_copy: engaged, every route copies for uid 1000, every byte arrives" \
+		as_nobody /ks/splice_copy_test
+	check "splice_copy: the $copied copied sends counted as hits" \
+		[ "$(hits splice_copy)" -eq $((before + copied)) ]
+	engage splice_copy 0
+	selftest "splice_copy: disengaged again, pages by reference" as_nobody /ks/splice_copy_test
+	check "splice_copy: vsock unloads" unload_vsock
+}
+
 dirtyfrag_checks()
 {
 	check "dirtyfrag: esp4 and esp6 are not loaded yet" \
@@ -287,6 +310,11 @@ cmdline_checks()
 		check "$sw: logged as engaged by the kernel command line" \
 			logged "$sw engaged by the kernel command line"
 	done
+	selftest "splice_copy: engaged from the command line, every route copies" \
+		as_nobody /ks/splice_copy_test
+	# What copyfail and dirtyfrag close is reached by pages handed in by
+	# reference, which splice_copy leaves none of: their tests need it off.
+	engage splice_copy 0
 	selftest "copyfail: engaged from the command line" copyfail_test --expect-engaged
 	selftest "dirtyfrag: engaged from the command line" dirtyfrag.sh --expect-engaged
 	selftest "dirtyfrag: rxrpc works, engaged from the command line" \
@@ -902,6 +930,7 @@ plain)
 	netfilter_userns_checks
 	tc_userns_checks
 	ovl_userns_checks
+	splice_copy_checks
 	;;
 cmdline)
 	cmdline_checks
