@@ -222,7 +222,7 @@ build_gate()	# build_gate PATCH [FILES...]: build the test kernel
 compile_dirs()	# compile_dirs FILES...
 {
 	{
-		printf '%s\n' "$@" | sed -n 's|[^/]*\.c$||p'
+		printf '%s\n' "$@" | grep -v '^tools/' | sed -n 's|[^/]*\.c$||p'
 		grep -r -l -F --include='.*.cmd' -f <(printf "$KS_TREE/%s\n" "$@") "$x86" |
 			sed "s|^$x86/||; s|[^/]*$||"
 	} | sort -u | while read -r d; do
