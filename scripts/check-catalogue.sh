@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Check that the kill-switch catalogue and its documentation agree.
 #
-# Usage: check-catalogue.sh [ROOT]    (default: the prepared tree)
+# Usage: check-catalogue.sh [ROOT [SOURCES]]
+#        (default: the prepared tree; SOURCES: where the sysctls are
+#        looked up, default ROOT)
 #
 # The switches are the KILLSWITCH(name, ...) entries of ROOT's
 # include/linux/killswitch_list.h, less the test switch (the entry under
@@ -17,6 +19,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 root=${1:-$KS_TREE}
+sources=${2:-$root}
 list=$root/include/linux/killswitch_list.h
 guide=$root/Documentation/admin-guide/killswitch.rst
 params=$root/Documentation/admin-guide/kernel-parameters.txt
@@ -74,4 +77,21 @@ compare "$switches" "$documented" "no section in the catalogue of ${guide#"$root
 	"a section in the catalogue of ${guide#"$root"/}, but no such switch"
 compare "$switches" "$params_named" "no disable_@ entry in ${params#"$root"/}" \
 	"disable_@ in ${params#"$root"/}, but no such switch"
+
+# The chapter of existing knobs: each sysctl it names (a title such as
+# kernel.io_uring_disabled) must be one this tree has, a ctl_table entry
+# whose .procname is its last part: a backport's guide must not promise a
+# knob its kernel lacks.
+knobs=$(awk '
+	$0 == "Existing knobs" { getline; if (/^=+$/) in_knobs = 1; next }
+	in_knobs && /^=+$/ { exit }
+	in_knobs && /^-+$/ && length($0) == length(prev) { print prev }
+	{ prev = $0 }' "$guide" | grep -E '^[a-z_]+(\.[a-z0-9_]+)+$')
+for k in $knobs; do
+	grep -r -q -E --include='*.c' "\.procname[[:space:]]*=[[:space:]]*\"${k##*.}\"" \
+		"$sources" --exclude-dir=tools --exclude-dir=Documentation || {
+		echo "$k: in the existing knobs of ${guide#"$root"/}, but this tree has no such sysctl"
+		problems=$((problems + 1))
+	}
+done
 [ "$problems" -eq 0 ]

@@ -31,8 +31,10 @@
 #   catalogue    every switch of include/linux/killswitch_list.h has its
 #                section in the admin guide's catalogue and its
 #                disable_<name> entry in kernel-parameters.txt, and neither
-#                documents a switch the list lacks (check-catalogue.sh);
-#                and the check fails on copies with one entry taken out
+#                documents a switch the list lacks, and every sysctl its
+#                chapter of existing knobs names is in the tree
+#                (check-catalogue.sh); and the check fails on copies with
+#                one entry taken out or one knob misnamed
 #   subjects     no Subject: line is folded (b4 0.12 cannot read them)
 #   b4           b4 am reads the series from an mbox made of patches/
 #   coccinelle   scripts/coccicheck MODE=report, as make C=2 runs it, on
@@ -527,6 +529,14 @@ sed -i "s/^\tdisable_$first /\tdisable_${first}x /" "$copy/Documentation/admin-g
 	grep -q -x "${first}x: disable_${first}x in .*, but no such switch" "$work/out"
 gate series "catalogue fails on a kernel-parameters entry of no switch" $? \
 	"not refused: $(cat "$work/out")"
+cp "$KS_TREE/Documentation/admin-guide/kernel-parameters.txt" "$copy/Documentation/admin-guide/"
+knob=$(awk '$0 == "Existing knobs" { k = 1 } k && /^-+$/ { print prev; exit } { prev = $0 }' \
+	"$copy/Documentation/admin-guide/killswitch.rst")
+sed -i "/^$knob\$/{s/\$/x/;n;s/\$/-/}" "$copy/Documentation/admin-guide/killswitch.rst"
+! "$KS_TOP/scripts/check-catalogue.sh" "$copy" "$KS_TREE" >"$work/out" 2>&1 &&
+	[ -n "$knob" ] && grep -q -x "${knob}x: in the existing knobs of .*, but this tree has no such sysctl" "$work/out" &&
+	[ "$(wc -l <"$work/out")" = 1 ]
+gate series "catalogue fails on a knob the tree lacks" $? "not refused: $(cat "$work/out")"
 
 # git format-patch folds a Subject: line longer than 78 characters, and
 # b4 0.12 cannot read a folded one: keep subjects short.

@@ -280,6 +280,23 @@ splice_copy_checks()
 	check "splice_copy: vsock unloads" unload_vsock
 }
 
+# The admin guide's chapter of existing knobs: Debian's own sysctl that
+# takes user namespaces from unprivileged users altogether.
+USERNS_CLONE=/proc/sys/kernel/unprivileged_userns_clone
+unshare_refused_to_nobody() { ! as_nobody "unshare -U true 2>/dev/null"; }
+existing_knob_checks()
+{
+	check "knobs: unprivileged_userns_clone is 1 by default" [ "$(cat $USERNS_CLONE)" = 1 ]
+	check "knobs: unshare -U works for uid 1000" as_nobody "unshare -U true"
+	echo 0 >$USERNS_CLONE
+	check "knobs: unprivileged_userns_clone=0 refuses unshare -U to uid 1000" \
+		unshare_refused_to_nobody
+	check "knobs: unprivileged_userns_clone=0, root's unshare -U works" unshare -U true
+	echo 1 >$USERNS_CLONE
+	check "knobs: unprivileged_userns_clone=1 again, unshare -U works for uid 1000" \
+		as_nobody "unshare -U true"
+}
+
 dirtyfrag_checks()
 {
 	check "dirtyfrag: esp4 and esp6 are not loaded yet" \
@@ -931,6 +948,7 @@ plain)
 	tc_userns_checks
 	ovl_userns_checks
 	splice_copy_checks
+	existing_knob_checks
 	;;
 cmdline)
 	cmdline_checks
