@@ -6,9 +6,10 @@
 #
 # The kernel is tinyconfig + configs/qemu-x86_64.config + the selftests'
 # own fragment, built in $KS_CACHE/vm-$KS_BASE through ccache.  The
-# initramfs holds busybox, ip (with its libraries), the modules, the
-# selftests and scripts/vm/.  Output: $KS_CACHE/vm-$KS_BASE/{bzImage,
-# initramfs.cpio.gz}.  --config-only stops after configuring.
+# initramfs holds busybox, ip and timeout (with their libraries), the
+# modules, the selftests with the kselftest runner, and scripts/vm/.
+# Output: $KS_CACHE/vm-$KS_BASE/{bzImage,initramfs.cpio.gz}.
+# --config-only stops after configuring.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -32,14 +33,12 @@ ks_vm_root "$root"
 kmake INSTALL_MOD_PATH="$root" INSTALL_MOD_STRIP=1 modules_install >/dev/null
 kmake headers >/dev/null
 
-ks_log "building the selftests (static)"
-mkdir -p "$out/selftests"
-make -s -C "$KS_TREE/tools/testing/selftests/killswitch" \
-	OUTPUT="$out/selftests" KHDR_INCLUDES="-isystem $build/usr/include" \
-	LDFLAGS=-static
-# Every program the selftests' Makefile built, and their scripts.
-find "$out/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/ks/" \;
-cp "$KS_TREE"/tools/testing/selftests/killswitch/*.sh "$root/ks/"
+# As a kernel developer installs them for a test machine: the runner
+# (run_kselftest.sh), its list and the killswitch collection, built
+# static in $build/kselftest against the uapi headers of $build.
+ks_log "building and installing the selftests (static)"
+make -s -C "$KS_TREE/tools/testing/selftests" TARGETS=killswitch O="$build" \
+	LDFLAGS=-static INSTALL_PATH="$root/kselftest" install >/dev/null
 
 ks_log "making the initramfs"
 ks_vm_pack "$root" "$out/initramfs.cpio.gz"

@@ -141,10 +141,16 @@ ks_vm_pack() {	# ks_vm_pack ROOT OUT
 	local root=$1 lib
 
 	cp /bin/busybox "$root/bin/busybox"
-	# iproute2's ip (busybox's cannot do xfrm; /init exports it as $IP)
-	# is dynamically linked: bring its libraries and the loader along.
+	# iproute2's ip (busybox's cannot do xfrm; /init exports it as $IP),
+	# and coreutils' timeout, which the kselftest runner calls as
+	# /usr/bin/timeout --foreground (busybox's has no such option;
+	# busybox --install leaves a file already there alone).  Both are
+	# dynamically linked: bring their libraries and the loader along.
+	mkdir -p "$root/usr/bin"
 	cp "$(readlink -f "$(command -v ip)")" "$root/usr/local/sbin/ip"
-	for lib in $(ldd "$root/usr/local/sbin/ip" | grep -o '/[^ ]*'); do
+	cp /usr/bin/timeout "$root/usr/bin/timeout"
+	for lib in $({ ldd "$root/usr/local/sbin/ip"; ldd "$root/usr/bin/timeout"; } |
+		     grep -o '/[^ ]*' | sort -u); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done

@@ -29,7 +29,7 @@ copyfail()
 	say "Copy Fail (CVE-2026-31431) on Linux $(uname -r)"
 	run sysctl kernel.killswitch.copyfail
 	say "The path the exploit needs is open: page cache spliced into AF_ALG AEAD"
-	show 'splice file->pipe->AEAD socket, gcm' copyfail_test --expect-disengaged
+	show 'copyfail\.gcm_splice\.' copyfail_test
 
 	say "Close it now, without a reboot"
 	run sysctl -w kernel.killswitch.copyfail=1
@@ -37,13 +37,12 @@ copyfail()
 	dmesg | grep 'killswitch: copyfail'
 
 	say "Every page-reference input is refused; hashing and copied AEAD still work"
-	show 'AEAD socket|AEAD sendmsg|hash sha256|skcipher|unchanged|hits' \
-		copyfail_test --expect-engaged
+	show '.' copyfail_test
 	run cat "$STATUS"
 
 	say "Disengage when the fixed kernel is in: the path is back"
 	run sysctl -w kernel.killswitch.copyfail=0
-	show 'splice file->pipe->AEAD socket, gcm' copyfail_test --expect-disengaged
+	show 'copyfail\.gcm_splice\.' copyfail_test
 }
 
 dirtyfrag()
@@ -55,7 +54,7 @@ dirtyfrag()
 	run sysctl kernel.killswitch.dirtyfrag
 
 	say "ESP in UDP between two namespaces keeps flowing, through the copying path"
-	show 'splice|hits|page cache' dirtyfrag.sh --expect-engaged --count 64
+	show '.' dirtyfrag_test
 	run cat "$STATUS"
 }
 

@@ -12,6 +12,9 @@ SWITCHES="copyfail dirtyfrag unix_oob packet_userns vsock_unpriv netfilter_usern
 	tc_userns ovl_userns splice_copy"
 KS=/sys/kernel/security/killswitch
 STATUS=$KS/status
+# The selftests, installed by the kselftest Makefile with its runner.
+KSELFTEST=/kselftest
+ST=$KSELFTEST/killswitch
 
 pass() { echo "KS-PASS $*"; }
 fail() { echo "KS-FAIL $*"; }
@@ -40,6 +43,13 @@ selftest()	# selftest WHAT PROGRAM [ARGS...]: one result for a whole selftest
 
 state() { cat "$SYS/$1"; }
 is_state() { [ "$(state "$1")" = "$2" ]; }
+# in_state SWITCH 0|1: the sysctl and the status file both say so.
+in_state()
+{
+	word=disengaged
+	[ "$2" = 1 ] && word=engaged
+	is_state "$1" "$2" && grep -q "^$1  *$word " "$STATUS"
+}
 engage() { echo "$2" >"$SYS/$1"; }
 loaded() { [ -d "/sys/module/$1" ]; }
 logged() { dmesg | grep -q -e "$1"; }
@@ -102,19 +112,26 @@ core_checks()
 	check "sysctl: disengaging is logged" logged 'copyfail disengaged by sysctl: pid='
 }
 
+# copyfail_test and dirtyfrag_test check what their switch's state calls
+# for, and count its hits themselves; the scenario checks the state first.
 copyfail_checks()
 {
 	check "copyfail: algif_aead is not loaded yet" sh -c '! [ -d /sys/module/algif_aead ]'
 	engage copyfail 1
-	selftest "copyfail: pre-armed before algif_aead loads" copyfail_test --expect-engaged
+	check "copyfail: engaged before algif_aead loads" in_state copyfail 1
+	selftest "copyfail: pre-armed before algif_aead loads" copyfail_test
 	check "copyfail: algif_aead was loaded by the test" loaded algif_aead
 	check "copyfail: algif_aead unloads" unload algif_aead
-	check "copyfail: still engaged with algif_aead unloaded" is_state copyfail 1
-	selftest "copyfail: still engaged after algif_aead reloads" copyfail_test --expect-engaged
+	check "copyfail: still engaged with algif_aead unloaded" in_state copyfail 1
+	selftest "copyfail: still engaged after algif_aead reloads" copyfail_test
 	check "copyfail: algif_aead was reloaded" loaded algif_aead
 	engage copyfail 0
-	selftest "copyfail: disengaged, the zero-copy path is open" copyfail_test --expect-disengaged
-	selftest "copyfail: engage and disengage at run time" copyfail_test --toggle
+	check "copyfail: disengaged at run time" in_state copyfail 0
+	selftest "copyfail: disengaged, the zero-copy path is open" copyfail_test
+	engage copyfail 1
+	check "copyfail: engaged at run time, algif_aead loaded" in_state copyfail 1
+	selftest "copyfail: engaged at run time, the path is shut" copyfail_test
+	engage copyfail 0
 }
 
 # A switch's hit count, from the status file.
@@ -126,7 +143,7 @@ hits() { sed -n "s/^$1  *[a-z]*  *\([0-9]*\)  .*/\1/p" "$STATUS"; }
 refused_to_nobody()
 {
 	before=$(hits "$1")
-	selftest "$1: $3" as_nobody "/ks/$1_test"
+	selftest "$1: $3" as_nobody "$ST/$1_test"
 	check "$1: the $2 refused calls counted as hits" \
 		[ "$(hits "$1")" -eq $((before + $2)) ]
 }
@@ -137,11 +154,11 @@ unix_oob_checks()
 {
 	selftest "unix_oob: disengaged, MSG_OOB works; a byte queued before engaging stays" \
 		unix_oob_test
-	selftest "unix_oob: disengaged, MSG_OOB works for uid 1000" as_nobody /ks/unix_oob_test
+	selftest "unix_oob: disengaged, MSG_OOB works for uid 1000" as_nobody $ST/unix_oob_test
 	engage unix_oob 1
 	refused_to_nobody unix_oob 2 "engaged, MSG_OOB refused for uid 1000, plain data flows"
 	engage unix_oob 0
-	selftest "unix_oob: disengaged again, MSG_OOB works" as_nobody /ks/unix_oob_test
+	selftest "unix_oob: disengaged again, MSG_OOB works" as_nobody $ST/unix_oob_test
 }
 
 # packet_userns_test checks what the switch's state calls for; the
@@ -152,14 +169,14 @@ packet_userns_checks()
 	selftest "packet_userns: disengaged, packet sockets in a user namespace; a socket made before engaging stays" \
 		packet_userns_test
 	selftest "packet_userns: disengaged, uid 1000 makes packet sockets in a user namespace" \
-		as_nobody /ks/packet_userns_test
+		as_nobody $ST/packet_userns_test
 	engage packet_userns 1
 	refused_to_nobody packet_userns 3 \
 		"engaged, refused to uid 1000 in a user namespace, raw IP sockets stay"
 	selftest "packet_userns: engaged, root's packet sockets see loopback frames" \
 		packet_userns_test
 	engage packet_userns 0
-	selftest "packet_userns: disengaged again" as_nobody /ks/packet_userns_test
+	selftest "packet_userns: disengaged again" as_nobody $ST/packet_userns_test
 }
 
 # socket(AF_VSOCK) loads vsock with its transports (the modules of
@@ -184,7 +201,7 @@ vsock_unpriv_checks()
 		vsock_unpriv_test
 	engage vsock_unpriv 0
 	selftest "vsock_unpriv: disengaged, uid 1000 connects over the loopback transport" \
-		as_nobody /ks/vsock_unpriv_test
+		as_nobody $ST/vsock_unpriv_test
 }
 
 # The x_tables socket options exist once their modules are loaded, which
@@ -215,7 +232,7 @@ netfilter_userns_checks()
 	check "netfilter_userns: root's batch loaded nf_tables" loaded nf_tables
 	engage netfilter_userns 0
 	selftest "netfilter_userns: disengaged, uid 1000 configures netfilter in a user namespace" \
-		as_nobody /ks/netfilter_userns_test
+		as_nobody $ST/netfilter_userns_test
 }
 
 # tc_userns_test checks what the switch's state calls for; the attacker
@@ -234,7 +251,7 @@ tc_userns_checks()
 		tc_userns_test
 	engage tc_userns 0
 	selftest "tc_userns: disengaged, uid 1000 changes traffic control in a user namespace" \
-		as_nobody /ks/tc_userns_test
+		as_nobody $ST/tc_userns_test
 }
 
 # ovl_userns_test checks what the switch's state calls for; the attacker
@@ -254,7 +271,7 @@ ovl_userns_checks()
 		ovl_userns_test
 	engage ovl_userns 0
 	selftest "ovl_userns: disengaged, uid 1000 mounts overlayfs in a user namespace" \
-		as_nobody /ks/ovl_userns_test
+		as_nobody $ST/ovl_userns_test
 }
 
 # splice_copy_test checks what the switch's state calls for: disengaged,
@@ -265,18 +282,18 @@ splice_copy_checks()
 {
 	check "splice_copy: the loopback vsock transport loads" modprobe vsock_loopback
 	selftest "splice_copy: disengaged, uid 1000 hands sockets pages by reference" \
-		as_nobody /ks/splice_copy_test
-	# One hit per route and socket type, 23; 6.1's vsock has no
-	# MSG_ZEROCOPY.
-	case $(uname -r) in 6.1.*) copied=22 ;; *) copied=23 ;; esac
+		as_nobody $ST/splice_copy_test
+	# One hit per route and socket type, 27 (io_uring's zero-copy send
+	# among them, on TCP and UDP); 6.1's vsock has no MSG_ZEROCOPY.
+	case $(uname -r) in 6.1.*) copied=26 ;; *) copied=27 ;; esac
 	engage splice_copy 1
 	before=$(hits splice_copy)
 	selftest "splice_copy: engaged, every route copies for uid 1000, every byte arrives" \
-		as_nobody /ks/splice_copy_test
+		as_nobody $ST/splice_copy_test
 	check "splice_copy: the $copied copied sends counted as hits" \
 		[ "$(hits splice_copy)" -eq $((before + copied)) ]
 	engage splice_copy 0
-	selftest "splice_copy: disengaged again, pages by reference" as_nobody /ks/splice_copy_test
+	selftest "splice_copy: disengaged again, pages by reference" as_nobody $ST/splice_copy_test
 	check "splice_copy: vsock unloads" unload_vsock
 }
 
@@ -302,22 +319,23 @@ dirtyfrag_checks()
 	check "dirtyfrag: esp4 and esp6 are not loaded yet" \
 		sh -c '! [ -d /sys/module/esp4 ] && ! [ -d /sys/module/esp6 ]'
 	engage dirtyfrag 1
-	selftest "dirtyfrag: pre-armed before esp4/esp6 load" dirtyfrag.sh --expect-engaged
+	check "dirtyfrag: engaged before esp4/esp6 load" in_state dirtyfrag 1
+	selftest "dirtyfrag: pre-armed before esp4/esp6 load" dirtyfrag_test
 	check "dirtyfrag: esp4 and esp6 were loaded by the test" \
 		sh -c '[ -d /sys/module/esp4 ] && [ -d /sys/module/esp6 ]'
 	check "dirtyfrag: esp4 and esp6 unload" sh -c 'rmmod esp4 esp6 2>/dev/null ||
 		{ sleep 2; rmmod esp4 esp6; }'
-	check "dirtyfrag: still engaged with esp4/esp6 unloaded" is_state dirtyfrag 1
-	selftest "dirtyfrag: still engaged after esp4/esp6 reload" dirtyfrag.sh --expect-engaged
+	check "dirtyfrag: still engaged with esp4/esp6 unloaded" in_state dirtyfrag 1
+	selftest "dirtyfrag: still engaged after esp4/esp6 reload" dirtyfrag_test
 	engage dirtyfrag 0
-	selftest "dirtyfrag: disengaged, ESP decrypts in place" dirtyfrag.sh --expect-disengaged
+	check "dirtyfrag: disengaged at run time" in_state dirtyfrag 0
+	selftest "dirtyfrag: disengaged, ESP decrypts in place" dirtyfrag_test
 	engage dirtyfrag 1
-	selftest "dirtyfrag: engaged at run time" dirtyfrag.sh --expect-engaged
-	selftest "dirtyfrag: rxkad-encrypted rxrpc works while engaged" \
-		rxrpc_test --expect-engaged
+	check "dirtyfrag: engaged at run time" in_state dirtyfrag 1
+	selftest "dirtyfrag: engaged at run time, ESP copies first" dirtyfrag_test
+	selftest "dirtyfrag: rxkad-encrypted rxrpc works while engaged" rxrpc_test
 	engage dirtyfrag 0
-	selftest "dirtyfrag: rxkad-encrypted rxrpc works while disengaged" \
-		rxrpc_test --expect-disengaged
+	selftest "dirtyfrag: rxkad-encrypted rxrpc works while disengaged" rxrpc_test
 }
 
 cmdline_checks()
@@ -328,29 +346,45 @@ cmdline_checks()
 			logged "$sw engaged by the kernel command line"
 	done
 	selftest "splice_copy: engaged from the command line, every route copies" \
-		as_nobody /ks/splice_copy_test
+		as_nobody $ST/splice_copy_test
 	# What copyfail and dirtyfrag close is reached by pages handed in by
 	# reference, which splice_copy leaves none of: their tests need it off.
 	engage splice_copy 0
-	selftest "copyfail: engaged from the command line" copyfail_test --expect-engaged
-	selftest "dirtyfrag: engaged from the command line" dirtyfrag.sh --expect-engaged
-	selftest "dirtyfrag: rxrpc works, engaged from the command line" \
-		rxrpc_test --expect-engaged
+	selftest "copyfail: engaged from the command line" copyfail_test
+	selftest "dirtyfrag: engaged from the command line" dirtyfrag_test
+	selftest "dirtyfrag: rxrpc works, engaged from the command line" rxrpc_test
 	selftest "unix_oob: engaged from the command line, MSG_OOB refused for uid 1000" \
-		as_nobody /ks/unix_oob_test
+		as_nobody $ST/unix_oob_test
 	selftest "packet_userns: engaged from the command line, refused in a user namespace" \
-		as_nobody /ks/packet_userns_test
+		as_nobody $ST/packet_userns_test
 	selftest "vsock_unpriv: engaged from the command line, refused to uid 1000" \
-		as_nobody /ks/vsock_unpriv_test
+		as_nobody $ST/vsock_unpriv_test
 	check "netfilter_userns: the x_tables of every family load" load_xtables
 	selftest "netfilter_userns: engaged from the command line, refused in a user namespace" \
-		as_nobody /ks/netfilter_userns_test
+		as_nobody $ST/netfilter_userns_test
 	selftest "tc_userns: engaged from the command line, refused in a user namespace" \
-		as_nobody /ks/tc_userns_test
+		as_nobody $ST/tc_userns_test
 	selftest "ovl_userns: engaged from the command line, refused in a user namespace" \
-		as_nobody /ks/ovl_userns_test
+		as_nobody $ST/ovl_userns_test
 	engage copyfail 0
-	selftest "copyfail: disengaged at run time after boot" copyfail_test --expect-disengaged
+	check "copyfail: disengaged at run time after boot" in_state copyfail 0
+	selftest "copyfail: disengaged at run time after boot, the path is open" copyfail_test
+}
+
+# The kselftest runner, as a kernel developer runs the selftests, with
+# every switch disengaged: one check per test of its list.  A test the
+# runner skipped or did not reach fails.
+runner_passed() { echo "$runner_out" | grep -q -x "ok [0-9]* selftests: killswitch: $1"; }
+kselftest_runner_checks()
+{
+	check "kselftest runner: its list holds the killswitch selftests" \
+		grep -q -x killswitch:copyfail_test "$KSELFTEST/kselftest-list.txt"
+	runner_out=$("$KSELFTEST/run_kselftest.sh" -c killswitch 2>&1)
+	echo "$runner_out" | sed 's/^/    /'
+	for t in $(sed -n 's/^killswitch://p' "$KSELFTEST/kselftest-list.txt"); do
+		check "kselftest runner: killswitch:$t passes, every switch disengaged" \
+			runner_passed "$t"
+	done
 }
 
 # Function overrides (CONFIG_KILLSWITCH_DYNAMIC), on af_alg_sendmsg(): the
@@ -615,9 +649,9 @@ fn_checks()
 		logged 'function af_alg_sendmsg engaged (retval -1, unless CAP_NET_ADMIN) by pid='
 	selftest "fn: unless=: root keeps AF_ALG" fn_override_test --expect-normal
 	selftest "fn: unless=: uid 1000 gets EPERM, hashing works" \
-		as_nobody "/ks/fn_override_test --expect-ret -1"
+		as_nobody "$ST/fn_override_test --expect-ret -1"
 	selftest "fn: unless=: root of a user namespace gets EPERM, hashing works" \
-		in_userns "/ks/fn_override_test --expect-ret -1"
+		in_userns "$ST/fn_override_test --expect-ret -1"
 	check "fn: unless=: engaged reads 2 hits, 1 spared" \
 		[ "$(cat "$KS/engaged")" = 'af_alg_sendmsg retval=-1 hits=2 unless=CAP_NET_ADMIN spared=1' ]
 	check "fn: unless=: so do the hits and spared files" \
@@ -646,7 +680,7 @@ fn_checks()
 		[ "$(fn_file af_alg_sendmsg state)" = engaged ]
 	check "fn: root's calls were spared" [ "$(fn_file af_alg_sendmsg spared)" -gt 0 ]
 	wait $busy
-	selftest "fn: uid 1000 gets EPERM" as_nobody "/ks/fn_override_test --expect-ret -1"
+	selftest "fn: uid 1000 gets EPERM" as_nobody "$ST/fn_override_test --expect-ret -1"
 	control "disengage af_alg_sendmsg"
 
 	# tryengage: the write returns at once; the function is probed (its
@@ -933,7 +967,8 @@ badcmdline_checks()
 	check "killswitch=: unknown name warned" logged "unknown switch 'nosuch' ignored"
 	check "killswitch=: duplicate warned" logged "'copyfail' requested twice"
 	check "disable_dirtyfrag=1: warned" logged "disable_dirtyfrag=1: takes no value"
-	selftest "copyfail: engaged despite the bad items" copyfail_test --expect-engaged
+	check "copyfail: engaged despite the bad items" in_state copyfail 1
+	selftest "copyfail: the path is shut despite the bad items" copyfail_test
 }
 
 case "$1" in
@@ -949,6 +984,7 @@ plain)
 	ovl_userns_checks
 	splice_copy_checks
 	existing_knob_checks
+	kselftest_runner_checks
 	;;
 cmdline)
 	cmdline_checks
