@@ -438,6 +438,10 @@ while read -r p; do
 		"$KS_PATCHES/$p") >"$work/out" 2>&1
 	gate "$p" checkpatch $? "$(grep '^total:' "$work/out")"
 	grep -v '^total:' "$work/out" | sed 's/^/    /'
+	# What git am warns about and checkpatch lets through: a blank
+	# line added at the end of a file.
+	ks_git diff --check "$c~1" "$c" >"$work/out" 2>&1
+	gate "$p" whitespace $? "git diff --check"; show "$work/out"
 
 	if [ "$KS_PER_PATCH_BUILDS" -eq 1 ]; then
 		if ! reads "$x86" $files; then
