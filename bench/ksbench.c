@@ -8,7 +8,7 @@
  *	tenth of that to warm up) and print "KSB loop NAME <ns/op> ns".
  *	NAME: alg-hash, alg-aead, alg-aead-splice, udp-lo, esp-udp,
  *	esp-udp-splice (the esp ones need the namespaces ksa and ksb and
- *	their SAs, set up by scripts/vm/bench.sh).
+ *	their SAs, set up by scripts/vm/bench.sh), tcp-sendfile.
  *
  *   ksbench mitigate HOW [ARG]
  *	Time how long closing the Copy Fail path takes: a racing child on
@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -63,6 +64,7 @@
 #define BUF_LEN		4096	/* AF_ALG payload: one page */
 #define DGRAM_LEN	1024	/* UDP payload: fits the veth MTU after ESP */
 #define RACE_LEN	64	/* the racing caller's: short loop, fine timing */
+#define FILE_LEN	65536	/* TCP sendfile payload: sixteen pages */
 #define TAG_LEN		16
 #define IV_LEN		12	/* gcm(aes) */
 #define DATA_FILE	"/tmp/ksbench.dat"
@@ -71,6 +73,7 @@
 
 static unsigned char buf[BUF_LEN + TAG_LEN];
 static unsigned char out[BUF_LEN + TAG_LEN];
+static unsigned char sink[FILE_LEN];
 
 static void __noreturn __printf(1, 2) die(const char *fmt, ...)
 {
@@ -102,13 +105,17 @@ static void pin_to_cpu(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* A file of BUF_LEN bytes in the page cache, to splice from. */
-static int data_file(void)
+/* A file of @len bytes (a multiple of BUF_LEN) in the page cache, to splice from. */
+static int data_file(size_t len)
 {
 	int fd = open(DATA_FILE, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t done;
 
 	memset(buf, 0x5a, BUF_LEN);
-	if (fd < 0 || write(fd, buf, BUF_LEN) != BUF_LEN)
+	for (done = 0; fd >= 0 && done < len; done += BUF_LEN)
+		if (write(fd, buf, BUF_LEN) != BUF_LEN)
+			break;
+	if (fd < 0 || done < len)
 		die("cannot write %s: %s", DATA_FILE, strerror(errno));
 	return fd;
 }
@@ -239,7 +246,7 @@ static int hash_once(struct loop *l)
 static int aead_setup(struct loop *l)
 {
 	l->a = aead_open();
-	l->file = data_file();
+	l->file = data_file(BUF_LEN);
 	if (pipe2(l->pipefd, O_CLOEXEC))
 		die("pipe2: %s", strerror(errno));
 	return 0;
@@ -296,7 +303,7 @@ static int udp_pair(struct loop *l, const char *tx_ns, const char *rx_ns,
 	l->a = udp_socket(tx_ns);
 	if (connect(l->a, (struct sockaddr *)&sin, sizeof(sin)))
 		die("connect() the sender: %s", strerror(errno));
-	l->file = data_file();
+	l->file = data_file(BUF_LEN);
 	if (pipe2(l->pipefd, O_CLOEXEC))
 		die("pipe2: %s", strerror(errno));
 	return 0;
@@ -346,6 +353,55 @@ static int udp_splice(struct loop *l)
 	return udp_recv(l);
 }
 
+/* A TCP connection over loopback: @l->a the sender, non-blocking, @l->b the receiver. */
+static int tcp_setup(struct loop *l)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t len = sizeof(sin);
+	int lsn = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (lsn < 0 || bind(lsn, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(lsn, 1) || getsockname(lsn, (struct sockaddr *)&sin, &len))
+		die("TCP listener on 127.0.0.1: %s", strerror(errno));
+	l->a = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l->a < 0 || connect(l->a, (struct sockaddr *)&sin, sizeof(sin)))
+		die("connect() to 127.0.0.1: %s", strerror(errno));
+	l->b = accept(lsn, NULL, NULL);
+	if (l->b < 0 || fcntl(l->a, F_SETFL, O_NONBLOCK))
+		die("accept() on 127.0.0.1: %s", strerror(errno));
+	close(lsn);
+	l->file = data_file(FILE_LEN);
+	return 0;
+}
+
+/*
+ * What a file server does: sendfile() the file's page-cache pages to the
+ * connection, here read back on the other end as they arrive.  The sender
+ * does not block, so that a full socket buffer waits for the reader.
+ */
+static int tcp_sendfile(struct loop *l)
+{
+	off_t off = 0;
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < FILE_LEN) {
+		if (off < FILE_LEN) {
+			n = sendfile(l->a, l->file, &off, FILE_LEN - off);
+			if (n < 0 && errno != EAGAIN)
+				return -1;
+		}
+		n = read(l->b, sink, sizeof(sink));
+		if (n <= 0)
+			return n ? -1 : (errno = EPIPE, -1);
+		got += n;
+	}
+	return 0;
+}
+
 static struct loop loops[] = {
 	{ .name = "alg-hash", .setup = hash_setup, .once = hash_once },
 	{ .name = "alg-aead", .setup = aead_setup, .once = aead_once },
@@ -353,6 +409,7 @@ static struct loop loops[] = {
 	{ .name = "udp-lo", .setup = udp_lo_setup, .once = udp_once },
 	{ .name = "esp-udp", .setup = esp_setup, .once = udp_once },
 	{ .name = "esp-udp-splice", .setup = esp_setup, .once = udp_splice },
+	{ .name = "tcp-sendfile", .setup = tcp_setup, .once = tcp_sendfile },
 };
 
 static int cmd_loop(const char *name, const char *seconds)
@@ -396,7 +453,7 @@ struct race {
 
 static void racer(struct race *r)
 {
-	int op = aead_open(), file = data_file(), pipefd[2];
+	int op = aead_open(), file = data_file(BUF_LEN), pipefd[2];
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		die("pipe2: %s", strerror(errno));
@@ -511,7 +568,7 @@ static int cmd_write(const char *name, const char *path, const char *text)
 
 static int cmd_refused(void)
 {
-	int op = aead_open(), file = data_file(), pipefd[2];
+	int op = aead_open(), file = data_file(BUF_LEN), pipefd[2];
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		die("pipe2: %s", strerror(errno));

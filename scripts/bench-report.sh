@@ -179,11 +179,20 @@ function timings(    i, l, nl, m, how, a, b, c, ok, bp, bq) {
 			i ? "engaged" : "disengaged", spread(m),
 			m == "" ? "—" : sprintf("%.2f MB/s", 1024 * 1e3 / m)
 	}
+	for (i = 0; i <= 1; i++) {
+		m = stat("patched", "tcp", "splice_copy=" i)
+		printf "| TCP, sendfile() of 64 KiB, splice_copy %s | %s | %s |\n",
+			i ? "engaged" : "disengaged", spread(m),
+			m == "" ? "—" : sprintf("%.2f MB/s", 65536 * 1e3 / m)
+	}
 	printf "| refused by the curated point | %s | — |\n", spread(stat("patched", "engaged", "point"))
 	printf "| refused by a kprobe override | %s | — |\n", spread(stat("patched", "engaged", "kprobe"))
 	m = pairs("patched", "esp", "dirtyfrag=0", "dirtyfrag=1")
 	printf "\nESP time per datagram engaged / disengaged: **%s**.\n", rspread(m)
 	res[S, "esp"] = m == "" ? "not measured" : sprintf("%.4f", m)
+	m = pairs("patched", "tcp", "splice_copy=0", "splice_copy=1")
+	printf "TCP sendfile() time engaged / disengaged: **%s**.\n", rspread(m)
+	res[S, "tcp"] = m == "" ? "not measured" : sprintf("%.4f", m)
 	m = pairs("patched", "engaged", "point", "kprobe")
 	printf "Per refused call, kprobe override / curated point: **%s**.\n\n", rspread(m)
 	res[S, "kprobe"] = m == "" ? "not measured" : sprintf("%.2f", m)
@@ -370,11 +379,16 @@ END {
 	print "spliced path); a 1 KiB UDP datagram over loopback (no site on its path);"
 	print "ESP in UDP between two network namespaces over veth, the 1 KiB payload"
 	print "copied or spliced from the page cache (the dirtyfrag site is in"
-	print "`esp_input()`).  Each operation is a send and the matching receive."
+	print "`esp_input()`); a 64 KiB file sent over TCP on loopback with `sendfile()`"
+	print "and read on the other end (the splice_copy site is in"
+	print "`splice_to_socket()`).  Each operation is a send and the matching receive."
 	print ""
 	print "**Engaged.** ESP in UDP with spliced payloads, `dirtyfrag` disengaged and"
 	print "engaged in turn in the same boot: engaged, `esp_input()` copies the"
-	print "fragments before decrypting (one datagram in flight).  And a refused call"
+	print "fragments before decrypting (one datagram in flight).  The TCP"
+	print "`sendfile()` loop, `splice_copy` disengaged and engaged in turn: engaged,"
+	print "the file'"'"'s pages are copied into the socket'"'"'s own memory instead of"
+	print "being referenced.  And a refused call"
 	print "of `ks_bench_micro`'"'"'s functions: the curated point engaged (copyfail)"
 	print "against a kprobe function override of the function without a point"
 	print "(`engage ks_bench_micro:ksb_plain -1`)."
@@ -405,6 +419,7 @@ END {
 	for (i = 1; i <= 4; i++)
 		printf "| Time to refusal, %s | %s | %s |\n", how[i], t(res["icount", how[i]]), t(res["wall", how[i]])
 	printf "| ESP time engaged / disengaged | %s | %s |\n", res["icount", "esp"], res["wall", "esp"]
+	printf "| TCP sendfile() time, splice_copy engaged / disengaged | %s | %s |\n", res["icount", "tcp"], res["wall", "tcp"]
 	printf "| Refused call, kprobe override / curated point | %s | %s |\n", res["icount", "kprobe"], res["wall", "kprobe"]
 	print ""
 
@@ -435,7 +450,9 @@ END {
 	printf "- **Engaged.** The dirtyfrag copy of a 1 KiB fragment (ratios %s and\n", res["icount", "esp"]
 	printf "  %s) is below what either session can show: icount counts a `rep movs`\n", res["wall", "esp"]
 	print "  copy as one instruction, and the wall session'"'"'s spread is larger than"
-	print "  the copy.  A refused call costs the curated point an out-of-line"
-	print "  counter increment; a kprobe override costs an ftrace trampoline and the"
+	print "  the copy.  With splice_copy engaged, a 64 KiB `sendfile()` over TCP"
+	printf "  takes %s (icount) and %s (wall) times as long.\n", res["icount", "tcp"], res["wall", "tcp"]
+	print "  A refused call costs the curated point an out-of-line counter"
+	print "  increment; a kprobe override costs an ftrace trampoline and the"
 	print "  kprobe handler on every call."
 }' "$1"

@@ -153,16 +153,26 @@ mapfile -t switches < <(sed -n '/^enum killswitch_id {/,/^};/s/^\tKILLSWITCH_\([
 			"$KS_TREE/include/linux/killswitch.h")
 # A kill-switch site is an entry of __jump_table whose key is in
 # killswitch_keys.  An entry is three relocations, code, target and key:
-# the site is the code reference two lines before the key's.
-for obj in $(cd "$bench/patched/build" && find . -name '*.ko' | sed 's|^\./||' | sort) vmlinux.o; do
+# the site is the code reference two lines before the key's.  Looked for
+# in every module and in every object linked into vmlinux (vmlinux.a
+# lists them), so that a built-in site is named by its own object.
+for obj in $(cd "$bench/patched/build" &&
+	     { find . -name '*.ko' | sed 's|^\./||'; ar t vmlinux.a; } | sort); do
 	path=$bench/patched/build/$obj
 	# (objdump fails on an object without __jump_table: no sites)
 	sites=$({ objdump -r -j __jump_table "$path" 2>/dev/null || :; } |
 		awk '$3 ~ /^killswitch_keys/ { print code "," $3 } { code = prev; prev = $3 }')
 	[ -n "$sites" ] || continue
-	src=$KS_TREE/${obj%.*}.c
-	[ -f "$src" ] && row patched - callsites-source "$obj" \
-		"$(grep -c -E 'KILLSWITCH_POINT\(|killswitch_engaged\(' "$src")" sites
+	# The uses in the source: a module's objects are listed in its .mod.
+	members=$obj
+	[ "${obj%.ko}" = "$obj" ] || members=$(cat "$bench/patched/build/${obj%.ko}.mod")
+	uses=0
+	for member in $members; do
+		src=$KS_TREE/${member%.o}.c
+		[ -f "$src" ] || continue
+		uses=$((uses + $(grep -c -E 'KILLSWITCH_POINT\(|killswitch_engaged(_if)?\(' "$src" || :)))
+	done
+	row patched - callsites-source "$obj" "$uses" sites
 	row patched - callsites-jumps "$obj" "$(wc -l <<<"$sites")" entries
 	for entry in $sites; do
 		ref=${entry%,*}

@@ -21,7 +21,7 @@ LP=/sys/kernel/livepatch/ks_bench_livepatch
 seconds=${KSB_SECONDS:-2}
 reps=${KSB_REPS:-3}
 closes=${KSB_CLOSES:-10}
-LOOPS="alg-hash alg-aead alg-aead-splice udp-lo esp-udp esp-udp-splice"
+LOOPS="alg-hash alg-aead alg-aead-splice udp-lo esp-udp esp-udp-splice tcp-sendfile"
 
 # ESP in UDP from namespace ksa to ksb over a veth pair, IPv4 transport
 # mode, rfc4106(gcm(aes)), protecting UDP to port 7777 only.
@@ -45,6 +45,22 @@ esp_setup()
 	$IP -n ksb xfrm policy add src 10.99.0.1 dst 10.99.0.2 proto udp \
 		dport 7777 dir in tmpl src 10.99.0.1 dst 10.99.0.2 proto esp \
 		reqid 1 mode transport
+}
+
+# engaged_loop SWITCH LOOP GROUP: LOOP with SWITCH disengaged and engaged
+# in turn, reps times, as "KSB GROUP SWITCH=0|1 <ns/op> ns"
+engaged_loop()
+{
+	r=0
+	while [ $r -lt "$reps" ]; do
+		for state in 0 1; do
+			echo $state >"$SYS/$1"
+			ksbench loop "$2" "$seconds" |
+				sed "s/^KSB loop $2 /KSB $3 $1=$state /"
+		done
+		r=$((r + 1))
+	done
+	echo 0 >"$SYS/$1"
 }
 
 # time_calls NAME CALLS: one run of the microbenchmark module, in ns/call
@@ -107,18 +123,12 @@ switches()
 		r=$((r + 1))
 	done
 
-	# ESP in UDP carrying page-cache fragments, dirtyfrag off and on.
+	# ESP in UDP carrying page-cache fragments, dirtyfrag off and on;
+	# a file sent over TCP by sendfile(), splice_copy off and on.
 	esp_setup || { echo "KSB-ERROR the ESP namespaces could not be set up"; return 1; }
-	r=0
-	while [ $r -lt "$reps" ]; do
-		for state in 0 1; do
-			echo $state >$SYS/dirtyfrag
-			ksbench loop esp-udp-splice "$seconds" |
-				sed "s/^KSB loop esp-udp-splice /KSB esp dirtyfrag=$state /"
-		done
-		r=$((r + 1))
-	done
-	echo 0 >$SYS/dirtyfrag
+	engaged_loop dirtyfrag esp-udp-splice esp
+	$IP link set lo up
+	engaged_loop splice_copy tcp-sendfile tcp
 
 	# Time to mitigate, three ways.  And the same sysctl write when it
 	# changes nothing, so patches no code: the cost of the syscall alone.
