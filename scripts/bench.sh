@@ -148,9 +148,27 @@ while read -r ko; do
 done
 
 ks_log "disassembling the call sites"
-# The switches in catalogue order, as enum killswitch_id lists them.
-mapfile -t switches < <(sed -n '/^enum killswitch_id {/,/^};/s/^\tKILLSWITCH_\([a-z0-9_]*\),.*/\1/p' \
-			"$KS_TREE/include/linux/killswitch.h")
+# The switches in the order of enum killswitch_id, which the list makes.
+mapfile -t switches < <(sed -n 's/^KILLSWITCH(\([a-z0-9_]*\),.*/\1/p' \
+			"$KS_TREE/include/linux/killswitch_list.h")
+[ "${#switches[@]}" -gt 0 ] || ks_die "no KILLSWITCH() entries in include/linux/killswitch_list.h"
+# insn_at FN OFFSET: "length bytes instruction" at FN+OFFSET of
+# vmlinux.o.  objtool turns a built-in site's jump into a NOP in
+# vmlinux.o (IBT, link mode), not in the object compiled on its own.
+objdump -t "$bench/patched/build/vmlinux.o" >"$bench/patched/vmlinux.syms"
+insn_at()
+{
+	local sym addr
+	sym=$(awk -v fn="$1" '$NF == fn { n++; s = $1 " " $(NF - 2) }
+			      END { if (n == 1) print s }' "$bench/patched/vmlinux.syms")
+	[ -n "$sym" ] || ks_die "$1 is not exactly one function of vmlinux.o"
+	addr=$((16#${sym% *} + $2))
+	objdump -d -j "${sym#* }" --start-address="$addr" --stop-address="$((addr + 16))" \
+		"$bench/patched/build/vmlinux.o" |
+	awk -v at="$(printf '%x' "$addr")" '$1 == at ":" {
+		split($0, f, "\t"); bytes = f[2]; gsub(/ /, "", bytes)
+		print length(bytes) / 2, bytes, f[3]; exit }'
+}
 # A kill-switch site is an entry of __jump_table whose key is in
 # killswitch_keys.  An entry is three relocations, code, target and key:
 # the site is the code reference two lines before the key's.  Looked for
@@ -190,10 +208,12 @@ for obj in $(cd "$bench/patched/build" &&
 				print obj ":" where, length(bytes) / 2, bytes, f[3]
 			}' |
 		while read -r site len bytes insn; do
+			fn=${site#*:}
+			[ "${obj%.ko}" != "$obj" ] ||
+				read -r len bytes insn < <(insn_at "${fn%+*}" "$((${fn#*+}))")
 			row patched - site "$site" "$len" bytes
 			row patched - site-switch "$site" "$switch" -
 			row patched - site-insn "$site" "$bytes $insn" -
-			fn=${site#*:}
 			fn=${fn%+*}
 			for variant in patched unpatched; do
 				size=$(nm -S "$bench/$variant/build/$obj" 2>/dev/null |
