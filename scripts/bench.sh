@@ -216,7 +216,8 @@ for obj in $(cd "$bench/patched/build" &&
 			row patched - site-insn "$site" "$bytes $insn" -
 			fn=${fn%+*}
 			for variant in patched unpatched; do
-				size=$(nm -S "$bench/$variant/build/$obj" 2>/dev/null |
+				# (the unpatched build lacks the series' own modules)
+				size=$({ nm -S "$bench/$variant/build/$obj" 2>/dev/null || :; } |
 				       awk -v fn="$fn" '$4 == fn && !n++ { print $2 }')
 				if [ -n "$size" ]; then
 					row "$variant" - fnsize "$obj:$fn" "$((16#$size))" bytes
