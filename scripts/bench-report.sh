@@ -113,6 +113,17 @@ function first(v, g, n) {
 	return val["-" SUBSEP g SUBSEP n SUBSEP v, 1]
 }
 
+# Rows of the engaged table: loop group G with switch SW off, then on;
+# BYTES per operation give the throughput.
+function engaged_rows(g, sw, what, bytes,    i, m) {
+	for (i = 0; i <= 1; i++) {
+		m = stat("patched", g, sw "=" i)
+		printf "| %s, %s %s | %s | %s |\n", what, sw,
+			i ? "engaged" : "disengaged", spread(m),
+			m == "" ? "—" : sprintf("%.2f MB/s", bytes * 1e3 / m)
+	}
+}
+
 # The measurements of the current session S; sets the results in res[S, ...].
 function timings(    i, l, nl, m, how, a, b, c, ok, bp, bq) {
 	printf "### Disengaged: in-kernel microbenchmark\n\n"
@@ -173,18 +184,8 @@ function timings(    i, l, nl, m, how, a, b, c, ok, bp, bq) {
 
 	printf "### Engaged\n\n"
 	th("|Time|Throughput")
-	for (i = 0; i <= 1; i++) {
-		m = stat("patched", "esp", "dirtyfrag=" i)
-		printf "| ESP in UDP, spliced 1 KiB, dirtyfrag %s | %s | %s |\n",
-			i ? "engaged" : "disengaged", spread(m),
-			m == "" ? "—" : sprintf("%.2f MB/s", 1024 * 1e3 / m)
-	}
-	for (i = 0; i <= 1; i++) {
-		m = stat("patched", "tcp", "splice_copy=" i)
-		printf "| TCP, sendfile() of 64 KiB, splice_copy %s | %s | %s |\n",
-			i ? "engaged" : "disengaged", spread(m),
-			m == "" ? "—" : sprintf("%.2f MB/s", 65536 * 1e3 / m)
-	}
+	engaged_rows("esp", "dirtyfrag", "ESP in UDP, spliced 1 KiB", 1024)
+	engaged_rows("tcp", "splice_copy", "TCP, sendfile() of 64 KiB", 65536)
 	printf "| refused by the curated point | %s | — |\n", spread(stat("patched", "engaged", "point"))
 	printf "| refused by a kprobe override | %s | — |\n", spread(stat("patched", "engaged", "kprobe"))
 	m = pairs("patched", "esp", "dirtyfrag=0", "dirtyfrag=1")

@@ -488,7 +488,8 @@ if [ "$KS_PER_PATCH_BUILDS" -eq 0 ]; then
 fi
 # A checker's warning is one about the code as the series leaves it: W=1
 # and sparse run once, on the tip.  Per patch they took 257 s of a cold
-# run on 6.12, 16 starts of make that each walked prepare and the tools.
+# run on 6.12: two starts of make at each of 16 patches, each walking
+# prepare and the tools.
 w1_gate series
 sparse_gate series $touched_c
 
