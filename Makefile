@@ -7,7 +7,9 @@ BASE ?= 6.12
 BASES ?=
 export KS_BASE := $(BASE)
 
-.PHONY: help demo test tree export apply kunit vm gates bench drift
+ABI ?=
+
+.PHONY: help demo test tree export apply kunit vm gates bench drift livepatch livepatch-vm
 
 help:
 	@echo "make demo          build the patched kernel, boot it in QEMU, show the switches at work"
@@ -20,6 +22,8 @@ help:
 	@echo "make gates         run the review gates patch by patch (after make tree)"
 	@echo "make bench         build the benchmark kernels, measure, write Documentation/benchmarks.md"
 	@echo "make drift         apply each series to Debian's two newest releases of its line, report per patch"
+	@echo "make livepatch     build the live patches against Debian's headers for \$$BASE's stock kernel (or ABI=…)"
+	@echo "make livepatch-vm  boot Debian's stock kernel and test the live patches in it (after make vm)"
 
 demo:
 	scripts/demo.sh
@@ -51,3 +55,9 @@ bench:
 
 drift:
 	scripts/drift.sh $(BASES)
+
+livepatch:
+	scripts/build-livepatch.sh $(ABI)
+
+livepatch-vm:
+	scripts/run-livepatch-tests.sh $(ABI)

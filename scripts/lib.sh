@@ -21,6 +21,8 @@ case "$KS_BASE" in
 	KS_PIN=6.12.117-1~deb12u1
 	KS_PATCHES=$KS_TOP/patches
 	KS_PER_PATCH_BUILDS=1
+	# Debian's stock kernel of the same version, for the live patches
+	KS_ABI=6.12.117+deb12-amd64
 	;;
 6.1)
 	KS_PKG=linux-source-6.1
@@ -30,6 +32,7 @@ case "$KS_BASE" in
 	# whole, to keep CI within its time budget; review-gates.sh says so
 	# in its output.
 	KS_PER_PATCH_BUILDS=0
+	KS_ABI=6.1.0-56-amd64
 	;;
 *)
 	echo "lib.sh: unknown base '$KS_BASE' (known: $KS_BASES)" >&2
@@ -131,26 +134,48 @@ ks_series() {
 
 # An empty root for a VM's initramfs, and packing it: ks_vm_pack adds
 # busybox, iproute2's ip, scripts/vm/ (with /init) and the few files
-# they need, then writes the gzipped cpio archive OUT.
+# they need, and any further PROGRAMs to /usr/local/sbin, then writes
+# the gzipped cpio archive OUT.
 ks_vm_root() {	# ks_vm_root ROOT
 	rm -rf "$1"
 	mkdir -p "$1"/{bin,sbin,etc,lib,lib64,proc,sys,dev,tmp,run,ks,usr/local/sbin}
 }
 
-ks_vm_pack() {	# ks_vm_pack ROOT OUT
-	local root=$1 lib
+# ks_vm_run DIR NAME KERNEL-PARAMETERS...: boot the VM of DIR (its
+# bzImage and initramfs.cpio.gz) to run scenario NAME, keep its console
+# in DIR/NAME.log and print its results, "PASS|FAIL|SKIP vm/NAME: <check>".
+ks_vm_run() {
+	local dir=$1 name=$2 log=$1/$2.log start=$SECONDS
+	shift 2
+	KS_VM_DIR=$dir "$KS_TOP/scripts/vm-boot.sh" "$name" "$@" >"$log" 2>&1
+	tr -d '\r' <"$log" | sed -n -E 's/^KS-(PASS|FAIL|SKIP) /\1 vm\/'"$name"': /p'
+	if ! grep -q '^KS-END' "$log"; then
+		echo "FAIL vm/$name: the VM ran to the end (see $log)"
+	fi
+	if grep -E -q '(BUG|Oops|WARNING|Kernel panic|general protection)' "$log"; then
+		echo "FAIL vm/$name: no oops, warning or panic on the console (see $log)"
+		grep -E '(BUG|Oops|WARNING|Kernel panic|general protection)' "$log" | head -5
+	fi
+	echo "    ($name: $((SECONDS - start)) s, console in $log)"
+}
+
+ks_vm_pack() {	# ks_vm_pack ROOT OUT [PROGRAM...]
+	local root=$1 out=$2 lib prog
+	shift 2
 
 	cp /bin/busybox "$root/bin/busybox"
 	# iproute2's ip (busybox's cannot do xfrm; /init exports it as $IP),
 	# and coreutils' timeout, which the kselftest runner calls as
 	# /usr/bin/timeout --foreground (busybox's has no such option;
-	# busybox --install leaves a file already there alone).  Both are
+	# busybox --install leaves a file already there alone).  They are
 	# dynamically linked: bring their libraries and the loader along.
 	mkdir -p "$root/usr/bin"
-	cp "$(readlink -f "$(command -v ip)")" "$root/usr/local/sbin/ip"
 	cp /usr/bin/timeout "$root/usr/bin/timeout"
-	for lib in $({ ldd "$root/usr/local/sbin/ip"; ldd "$root/usr/bin/timeout"; } |
-		     grep -o '/[^ ]*' | sort -u); do
+	for prog in "$(readlink -f "$(command -v ip)")" "$@"; do
+		cp "$prog" "$root/usr/local/sbin/"
+	done
+	for lib in $(for prog in "$root"/usr/local/sbin/* "$root/usr/bin/timeout"; do
+			ldd "$prog"; done | grep -o '/[^ ]*' | sort -u); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
@@ -159,5 +184,5 @@ ks_vm_pack() {	# ks_vm_pack ROOT OUT
 	printf 'root:x:0:\nnobody:x:1000:\n' >"$root/etc/group"
 	cp "$KS_TOP"/scripts/vm/* "$root/ks/"
 	mv "$root/ks/init" "$root/init"
-	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$2"
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"
 }

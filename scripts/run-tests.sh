@@ -151,6 +151,8 @@ if [ "$failed" -eq 0 ]; then
 	step "export round-trips byte for byte" "$KS_TOP/scripts/check-roundtrip.sh"
 	multi "review gates" "$KS_TOP/scripts/review-gates.sh"
 	multi "scenarios in a QEMU VM" "$KS_TOP/scripts/run-vm-tests.sh"
+	multi "live patches on Debian's stock kernel $KS_ABI" \
+		"$KS_TOP/scripts/run-livepatch-tests.sh"
 	# Not beside the gates: tried once, their first stage took 162 s
 	# beside it, against 118 s alone, to save its own 20 s.
 	info "vendor drift: the series on Debian's newest $KS_PKG" \

@@ -23,21 +23,7 @@ echo "PASS vm: the VM kernel, modules, selftests and initramfs build"
 out=$KS_CACHE/vm-$KS_BASE
 fail=0
 
-boot()	# boot NAME KERNEL-PARAMETERS...
-{
-	local name=$1 log=$out/$1.log start=$SECONDS
-	shift
-	"$KS_TOP/scripts/vm-boot.sh" "$name" "$@" >"$log" 2>&1
-	tr -d '\r' <"$log" | sed -n -E 's/^KS-(PASS|FAIL|SKIP) /\1 vm\/'"$name"': /p'
-	if ! grep -q '^KS-END' "$log"; then
-		echo "FAIL vm/$name: the VM ran to the end (see $log)"
-	fi
-	if grep -E -q '(BUG|Oops|WARNING|Kernel panic|general protection)' "$log"; then
-		echo "FAIL vm/$name: no oops, warning or panic on the console (see $log)"
-		grep -E '(BUG|Oops|WARNING|Kernel panic|general protection)' "$log" | head -5
-	fi
-	echo "    ($name: $((SECONDS - start)) s, console in $log)"
-}
+boot() { ks_vm_run "$out" "$@"; }	# boot NAME KERNEL-PARAMETERS...
 
 # The boots run side by side, KS_JOBS at a time (TCG runs the VM's one
 # CPU on one host core); their results are printed in this order.

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot Debian's stock kernel image in QEMU and run the live patches'
+# checks in it (scripts/vm/livepatch.sh): for each live patch, the
+# switch's selftest without it, with it loaded, and after it is disabled
+# and removed.
+#
+# Usage: [KS_BASE=6.12] run-livepatch-tests.sh [ABI]   (after build-vm.sh)
+#
+# ABI defaults to KS_ABI (lib.sh).  The image comes from Debian's
+# archive (linux-image-ABI-unsigned), the live patches from
+# build-livepatch.sh, the selftests from the test VM's build (they are
+# static, and read only the uapi).  Of the image's modules the
+# initramfs holds those of crypto and networking, with kmod to load
+# them: the kernel loads AF_ALG and the algorithms on demand.
+# Before the boot, check-livepatch-routes.sh checks the routes into each
+# patched path in the image's modules.  Prints "PASS <check>" or
+# "FAIL <check>" per check.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+abi=${1:-$KS_ABI}
+out=$KS_CACHE/stock-$abi
+img=$out/image
+root=$out/root
+selftests=$KS_CACHE/vm-$KS_BASE/root/kselftest
+
+"$KS_TOP/scripts/install-deps.sh" build vm
+"$KS_TOP/scripts/build-livepatch.sh" "$abi" >/dev/null ||
+	{ echo "FAIL vm/livepatch: the live patches build for $abi"; exit 1; }
+echo "PASS vm/livepatch: the live patches build for $abi"
+
+if [ ! -f "$img/boot/vmlinuz-$abi" ]; then
+	ks_log "fetching linux-image-$abi-unsigned"
+	rm -rf "$img" "$out/deb"
+	mkdir -p "$img" "$out/deb"
+	(cd "$out/deb" && apt-get download -q "linux-image-$abi-unsigned" >/dev/null) &&
+		dpkg-deb -x "$out"/deb/*.deb "$img" ||
+		{ echo "FAIL vm/livepatch: linux-image-$abi-unsigned from the archive"; exit 1; }
+	rm -rf "$out/deb"
+fi
+"$KS_TOP/scripts/check-livepatch-routes.sh" "$abi"
+[ -x "$selftests/killswitch/copyfail_test" ] || "$KS_TOP/scripts/build-vm.sh" >/dev/null
+
+ks_log "making the initramfs of the stock kernel $abi"
+ks_vm_root "$root"
+mods=lib/modules/$abi
+mkdir -p "$root/$mods/kernel" "$root/$mods/updates"
+for d in crypto arch/x86/crypto lib/crypto net/ipv4 net/ipv6 net/xfrm net/key; do
+	[ -d "$img/$mods/kernel/$d" ] || continue
+	mkdir -p "$root/$mods/kernel/$(dirname "$d")"
+	cp -a "$img/$mods/kernel/$d" "$root/$mods/kernel/$d"
+done
+cp "$img/$mods"/modules.{builtin,builtin.modinfo,order} "$root/$mods/"
+cp "$KS_CACHE/livepatch-$abi"/*.ko "$root/$mods/updates/"
+depmod -b "$root" "$abi"
+cp -a "$selftests" "$root/kselftest"
+# kmod, for modprobe (the kernel's request_module() too) and rmmod:
+# busybox's cannot read Debian's xz-compressed modules.
+for tool in modprobe insmod rmmod lsmod; do
+	ln -s /usr/local/sbin/kmod "$root/sbin/$tool"
+done
+# ksbench times a load to the first refused call (bench/ksbench.c).
+gcc -O2 -Wall -static -o "$root/ks/ksbench" "$KS_TOP/bench/ksbench.c"
+ks_vm_pack "$root" "$out/initramfs.cpio.gz" "$(command -v kmod)"
+cp "$img/boot/vmlinuz-$abi" "$out/bzImage"
+
+# Two CPUs: one for ksbench's racing caller.
+KS_VM_CPUS=2 ks_vm_run "$out" livepatch | tee "$out/results.txt"
+! grep -q '^FAIL ' "$out/results.txt"
