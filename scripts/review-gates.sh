@@ -9,8 +9,8 @@
 #   applies      git am applied it without fuzz (prepare-tree.sh), as commit N
 #   checkpatch   scripts/checkpatch.pl --strict: 0 errors, warnings, checks
 #   build-x86    the QEMU x86_64 vmlinux and modules build (incrementally):
-#                the VM kernel, which also runs the KUnit suites; a patch
-#                that changes only C files and headers is compiled, the
+#                the VM kernel, which also runs the KUnit suites; every
+#                patch after the first is compiled, the first and the
 #                series' tip linked (see compile_dirs() below)
 #                (for a base with KS_PER_PATCH_BUILDS=0 in lib.sh, it runs
 #                once, on the whole series, not per patch; at a patch
@@ -47,10 +47,10 @@
 #                and only with the semantic patches that reported there,
 #                since only there can a report be new.  A crash of spatch
 #                is a report.)
-#   vendor       Debian's production config + CONFIG_KILLSWITCH=y, with
-#                CONFIG_KILLSWITCH_DYNAMIC=y and then with it off (its
-#                default): every object the series adds or touches builds
-#                with no warning (configs/debian-<base>-amd64.config)
+#   vendor       Debian's production config + CONFIG_KILLSWITCH=y
+#                (configs/debian-<base>-amd64.config): every object the
+#                series adds or touches builds with no warning, and with
+#                CONFIG_KILLSWITCH_DYNAMIC=y the core's objects too
 #
 # Prints "PASS|FAIL <patch>: <gate> [N s]" lines (N: seconds since the
 # previous line) and exits non-zero on a failure.
@@ -120,18 +120,81 @@ normalise()
 {
 	grep -v 'scripts/mod/empty' |
 		grep -E 'warning|error|WARNING|ERROR|: ' |
-		sed "s|$KS_TREE/||g" | unnumber | sort -u
+		sed "s|$KS_TREE/||g; s|$work/base-tree/||g" | unnumber | sort -u
 }
 
-# sparse on objects: one make C=2, -j checking files in parallel.
+# sparse on objects: one make C=2, -j checking files in parallel.  Each
+# check's arguments are kept in $work/sparse-args/ (the C file's path,
+# / made _), for sparse_base().
 sparse_check()	# sparse_check OUTFILE objects...
 {
 	local out=$1
 	shift
+	mkdir -p "$work/sparse-args"
+	cat >"$work/sparse-rec" <<-'EOS'
+	#!/bin/bash
+	printf '%s\0' "$@" >"${0%/*}/sparse-args/$(echo "${!#}" | tr / _)"
+	exec sparse "$@"
+	EOS
+	chmod +x "$work/sparse-rec"
 	{
-		kmake O="$x86" -Otarget C=2 "$@" 2>&1 ||
+		kmake O="$x86" -Otarget C=2 CHECK="$work/sparse-rec" "$@" 2>&1 ||
 			echo "ERROR: $*: sparse failed"
 	} | normalise >"$out"
+}
+
+# sparse on the base tree's versions of C files, with the arguments
+# sparse_check() gave it for the series' versions, but reading the tree
+# through a mirror of links in which every file the series changes is
+# the base's version (and every file it adds is missing).  Run like
+# that, not on a checkout of the base: make C=2 would compile the base's
+# objects, and the build at the first patch compile them again (45 s of
+# a cold run).
+sparse_base()	# sparse_base OUTFILE C-FILES...
+{
+	local out=$1 f args sources
+	shift
+	sources=$(printf '%s\n' $series_files | grep -E '\.[ch]$' | grep -v '^tools/')
+	mirror_tree "$work/base-tree" $sources
+	for f in $sources; do
+		ks_git cat-file -e "$base:$f" 2>/dev/null &&
+			ks_git show "$base:$f" >"$work/base-tree/$f"
+	done
+	for f in "$@"; do
+		args=$work/sparse-args/$(echo "$KS_TREE/$f" | tr / _)
+		if [ ! -f "$args" ]; then
+			echo "ERROR: $f: no sparse arguments recorded"
+			continue
+		fi
+		sed -z "s|$KS_TREE/|$work/base-tree/|g" "$args" |
+			(cd "$x86" && xargs -0 sparse 2>&1)
+	done | normalise >"$out"
+}
+
+# A mirror of the tree in DIR made of symbolic links, but with real
+# directories on the way to each FILE and no FILE: for copies of them.
+mirror_tree()	# mirror_tree DIR FILE...
+{
+	local dir=$1 f p c
+	shift
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	ln -s "$KS_TREE"/* "$dir"/
+	for f in "$@"; do
+		p=
+		for c in $(dirname "$f" | tr / ' '); do
+			p=${p:+$p/}$c
+			[ -L "$dir/$p" ] || continue
+			rm "$dir/$p"
+			mkdir "$dir/$p"
+			ln -s "$KS_TREE/$p"/* "$dir/$p"/
+		done
+		# Never write through a link into the tree itself.
+		case $(realpath "$dir/$(dirname "$f")") in
+		"$(realpath "$dir")"|"$(realpath "$dir")"/*) rm -f "$dir/$f" ;;
+		*) ks_die "mirror_tree: $dir/$f would be in the tree" ;;
+		esac
+	done
 }
 
 # Coccinelle on C files: the kernel's scripts/coccicheck in its one-file
@@ -170,25 +233,10 @@ sparse_check()	# sparse_check OUTFILE objects...
 # #include "..." lines (also "../") still find their headers.
 cocci_tree()	# cocci_tree DIR SIDE FILE...: SIDE - reads the base, + the tip
 {
-	local dir=$1 side=$2 f p c rev
+	local dir=$1 side=$2 f rev
 	shift 2
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	ln -s "$KS_TREE"/* "$dir"/
+	mirror_tree "$dir" "$@"
 	for f in "$@"; do
-		p=
-		for c in $(dirname "$f" | tr / ' '); do
-			p=${p:+$p/}$c
-			[ -L "$dir/$p" ] || continue
-			rm "$dir/$p"
-			mkdir "$dir/$p"
-			ln -s "$KS_TREE/$p"/* "$dir/$p"/
-		done
-		# Never write through a link into the tree itself.
-		case $(realpath "$dir/$(dirname "$f")") in
-		"$(realpath "$dir")"/*) rm -f "$dir/$f" ;;
-		*) ks_die "cocci_tree: $dir/$f would be in the tree" ;;
-		esac
 		# The changed lines on SIDE; where lines went (",0"), the
 		# lines on either side.
 		[ "$side" = + ] && rev=$KS_BRANCH || rev=$base
@@ -261,12 +309,14 @@ cocci_check()	# cocci_check OUTFILE ROOT SCRIPTS C-FILES...
 	cut -f 2- "$out.by" | sort -u >"$out"
 }
 
-kdoc_check()	# kdoc_check OUTFILE files...
+# kernel-doc's warnings on files of the tree, or of DIR (a copy of some).
+kdoc_check()	# kdoc_check OUTFILE [-C DIR] files...
 {
-	local out=$1
+	local out=$1 dir=$KS_TREE
 	shift
-	(cd "$KS_TREE" && for f in "$@"; do
-		[ -f "$f" ] && scripts/kernel-doc -none -Wall "$f" 2>&1
+	[ "$1" != -C ] || { dir=$2; shift 2; }
+	(cd "$dir" && for f in "$@"; do
+		[ -f "$f" ] && "$KS_TREE/scripts/kernel-doc" -none -Wall "$f" 2>&1
 	done) | sed 's|:[0-9]*:|:|' | sort -u >"$out"
 }
 
@@ -278,7 +328,7 @@ build_gate()	# build_gate PATCH [FILES...]: build the test kernel
 
 	# Given the files the patch changes, compile, not link: see below.
 	[ $# -eq 1 ] || targets=$(compile_dirs "${@:2}")
-	[ -n "$targets" ] || targets="vmlinux modules"
+	[ -n "$targets" ] || targets=syncconfig
 	kmake O="$x86" $targets >"$work/out" 2>&1
 	gate "$1" build-x86 $?; grep -E 'error' "$work/out" | head -n 10
 	built=1
@@ -286,32 +336,27 @@ build_gate()	# build_gate PATCH [FILES...]: build the test kernel
 	[ "$targets" != "vmlinux modules" ] || linked=1
 }
 
-# A patch that changes only C files and headers is compiled, not linked:
-# make builds the directories of its C files and of every object whose
-# .cmd file names a file it changes, which is what decides whether the
-# patch builds on its own.  Linking vmlinux again and every module's BTF
-# with it took 32 s more, for a change to the switch list measured here
-# (22 s to compile its 13 directories).  The kernel is linked, and
-# modpost checks the modules' symbols, at the first build, at a patch
-# that changes how the kernel is built (Kconfig, Makefiles, scripts/) and
-# at the series' tip.
+# Every patch but the first is compiled, not linked: make builds the
+# directories of its C files, Makefiles and Kbuild files, and of every
+# object whose .cmd file names a file it changes, which is what decides
+# whether the patch compiles on its own.  The kernel is linked, and
+# modpost checks the modules' symbols, at the first build and at the
+# series' tip only: each link, of vmlinux and of every module's BTF with
+# it, took 46 s here (a cold run linked five times more, 4 of them at
+# patches that change Kconfig or Makefiles).  What this gives up: a
+# symbol that a patch uses and only a later one defines or exports.
+# A patch whose files no object names (Kconfig alone) runs syncconfig.
 compile_dirs()	# compile_dirs FILES...
 {
+	local d
 	{
-		printf '%s\n' "$@" | grep -v '^tools/' | sed -n 's|[^/]*\.c$||p'
+		printf '%s\n' "$@" | grep -v '^tools/' |
+			sed -n -E 's@(^|/)([^/]*\.c|Makefile|Kbuild)$@\1@p'
 		grep -r -l -F --include='.*.cmd' -f <(printf "$KS_TREE/%s\n" "$@") "$x86" |
 			sed "s|^$x86/||; s|[^/]*$||"
 	} | sort -u | while read -r d; do
 		[ -n "$d" ] && [ -f "$KS_TREE/${d}Makefile" ] && echo "$d"
 	done
-}
-
-# Does a patch that changes FILES change how the kernel is built?  (The
-# selftests' Makefile does not.)
-builds_differently()
-{
-	printf '%s\n' "$@" | grep -v '^tools/testing/selftests/' |
-		grep -q -E '(^|/)(Makefile|Kbuild|Kconfig)[^/]*$|^scripts/'
 }
 
 # Does the kernel build in BUILD read any of the given paths?  Kbuild
@@ -362,6 +407,7 @@ w1_gate()	# w1_gate PATCH
 sparse_gate()	# sparse_gate PATCH C-FILES...: no warning the base lacks
 {
 	sparse_check "$work/sparse" $(objects "${@:2}")
+	sparse_base "$work/sparse.base" $base_c
 	new "$work/sparse.base" "$work/sparse" >"$work/out"
 	[ ! -s "$work/out" ]
 	gate "$1" sparse $? "new sparse warnings"; show "$work/out"
@@ -403,14 +449,19 @@ mv "$x86/.config-inputs" "$work/x86.config-inputs"
 
 touched_c=$(printf '%s\n' $series_files | grep '\.c$' | grep -v '^tools/')
 
-# Baselines: the touched files' checker output on the base tree.
-ks_git checkout -q -f "$base"
-base_c=$(for f in $touched_c; do [ -f "$KS_TREE/$f" ] && echo "$f"; done)
-ks_log "baseline sparse and kernel-doc on the base tree"
+# The touched C files the base tree has, and their kernel-doc warnings
+# there (sparse's come at the end, see sparse_base()).
+base_c=$(for f in $touched_c; do ks_git cat-file -e "$base:$f" 2>/dev/null && echo "$f"; done)
+ks_log "configuring the build, kernel-doc on the base tree's files"
 reconfig
 kmake O="$x86" prepare >/dev/null 2>&1
-sparse_check "$work/sparse.base" $(objects $base_c)
-kdoc_check "$work/kdoc.base" $series_files
+mkdir -p "$work/kdoc-base"
+for f in $series_files; do
+	ks_git cat-file -e "$base:$f" 2>/dev/null || continue
+	mkdir -p "$work/kdoc-base/$(dirname "$f")"
+	ks_git show "$base:$f" >"$work/kdoc-base/$f"
+done
+kdoc_check "$work/kdoc.base" -C "$work/kdoc-base" $series_files
 g="configuration and baselines"
 gates+=("$g")
 spent[$g]=$((SECONDS - since))
@@ -449,7 +500,7 @@ while read -r p; do
 			# Only a Kconfig change can make the merged fragments
 			# come out differently (syncconfig alone costs seconds).
 			! printf '%s\n' $files | grep -q -E '(^|/)Kconfig' || reconfig
-			if [ -z "$built" ] || builds_differently $files; then
+			if [ -z "$built" ]; then
 				build_gate "$p"
 			else
 				build_gate "$p" $files
@@ -587,23 +638,32 @@ new "$work/cocci.base" "$work/cocci" >"$work/out"
 [ ! -s "$work/out" ]
 gate series coccinelle $? "new coccinelle reports"; show "$work/out"
 
-# The configuration a vendor builds: Debian's own plus the series, with
-# function overrides and then without them (their default, and what no
-# other build here compiles: the VM kernel has them).
+# The configuration a vendor builds: Debian's own plus the series,
+# without function overrides (their default, and what no other build
+# here compiles: the VM kernel has them), then with them.  Every object
+# the series touches is compiled the first time; the second time only
+# the core's, the only ones that read CONFIG_KILLSWITCH_DYNAMIC.  (It
+# selects FUNCTION_ERROR_INJECTION, which Debian leaves off and nearly
+# every object depends on: compiling them all again took 77 s of a cold
+# run and checks nothing of the series'.)
+# Without debug information (Debian builds with it): it changes no
+# warning, and costs compile time (40% of fs/splice.o's, measured).
+# prepare too, or every make would build its parts again for the other
+# flags.
+vmake() { KCFLAGS="$KCFLAGS -g0" kmake O="$vendor" "$@"; }
 mkdir -p "$vendor"
-for dynamic in 'CONFIG_KILLSWITCH_DYNAMIC=y' '# CONFIG_KILLSWITCH_DYNAMIC is not set'; do
+for dynamic in '# CONFIG_KILLSWITCH_DYNAMIC is not set' 'CONFIG_KILLSWITCH_DYNAMIC=y'; do
 	ks_log "vendor config: configs/debian-$KS_BASE-amd64.config + CONFIG_KILLSWITCH=y, $dynamic"
 	cp "$KS_TOP/configs/debian-$KS_BASE-amd64.config" "$vendor/.config"
 	printf 'CONFIG_KILLSWITCH=y\n%s\n' "$dynamic" >>"$vendor/.config"
 	# As in reconfig(): Debian's config lacks a few options of the
 	# source (their defaults are taken, with a complaint each).
 	kmake O="$vendor" syncconfig </dev/null >/dev/null 2>&1
-	grep -q '^CONFIG_KILLSWITCH=y' "$vendor/.config" && kmake O="$vendor" prepare >/dev/null 2>&1
-	vendor_objs=$(for o in $(objects $touched_c); do
-		configured "$vendor/.config" "$o" && echo "$o"; done)
-	# Without debug information (Debian builds with it): it changes no
-	# warning, and costs compile time (40% of fs/splice.o's, measured).
-	KCFLAGS="$KCFLAGS -g0" kmake O="$vendor" $vendor_objs >"$work/out" 2>&1
+	grep -q '^CONFIG_KILLSWITCH=y' "$vendor/.config" && vmake prepare >/dev/null 2>&1
+	objs=$(objects $touched_c)
+	[ "$dynamic" = 'CONFIG_KILLSWITCH_DYNAMIC=y' ] && objs=$(printf '%s\n' $objs | grep '^kernel/')
+	vendor_objs=$(for o in $objs; do configured "$vendor/.config" "$o" && echo "$o"; done)
+	vmake $vendor_objs >"$work/out" 2>&1
 	st=$?
 	[ "$st" -eq 0 ] && [ -n "$vendor_objs" ] && ! grep -q 'warning:' "$work/out"
 	gate series vendor $? "$dynamic: $(echo $vendor_objs | wc -w) objects built with Debian's config: $(echo $vendor_objs)"
