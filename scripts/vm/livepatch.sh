@@ -47,11 +47,7 @@ run()
 all_passed() { [ -z "$failed" ] && [ "$passed" -gt 0 ]; }
 
 # The tests that failed are exactly the refusal tests, and others passed.
-only_refusals_failed()	# only_refusals_failed SWITCH
-{
-	[ "$failed" = "$refusals" ] &&
-		[ "$passed" -gt 0 ]
-}
+only_refusals_failed() { [ "$failed" = "$refusals" ] && [ "$passed" -gt 0 ]; }
 
 # Wait up to 10 s for the live patch's transition to end (a disabled
 # patch leaves /sys/kernel/livepatch when its transition ends).
@@ -76,7 +72,7 @@ open_checks()	# open_checks SWITCH STATE
 		all_passed
 	run "$1" engaged
 	check "$1: $2: expecting it engaged, exactly the $total_refusals refusal checks fail, $passed others pass" \
-		only_refusals_failed "$1"
+		only_refusals_failed
 }
 
 for ko in /lib/modules/"$(uname -r)"/updates/killswitch_*.ko; do
