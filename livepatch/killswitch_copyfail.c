@@ -30,10 +30,15 @@
 #include <linux/net.h>
 #include <linux/socket.h>
 #include <linux/string.h>
+#include <linux/version.h>
 #include <net/sock.h>
 #include "killswitch_livepatch.h"
 
-#ifdef MSG_SPLICE_PAGES		/* since 6.5 */
+/*
+ * proto_ops lost .sendpage in 6.5.  Not #ifdef MSG_SPLICE_PAGES: Debian's
+ * 6.1 has the flag, backported, and still sends pages by sendpage.
+ */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
 
 static int ks_aead_sendmsg(struct socket *sock, struct msghdr *msg,
 			   size_t size)
