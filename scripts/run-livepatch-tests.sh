@@ -65,6 +65,8 @@ gcc -O2 -Wall -static -o "$root/ks/ksbench" "$KS_TOP/bench/ksbench.c"
 ks_vm_pack "$root" "$out/initramfs.cpio.gz" "$(command -v kmod)"
 cp "$img/boot/vmlinuz-$abi" "$out/bzImage"
 
-# Two CPUs: one for ksbench's racing caller.
-KS_VM_CPUS=2 ks_vm_run "$out" livepatch | tee "$out/results.txt"
+# Two CPUs: one for ksbench's racing caller.  The boot takes 10-12 s;
+# a hung one (a soft lockup, seen once with a wrong patch on 6.1) is
+# killed after 120 s rather than the default 600.
+KS_VM_CPUS=2 KS_VM_TIMEOUT=120 ks_vm_run "$out" livepatch | tee "$out/results.txt"
 ! grep -q '^FAIL ' "$out/results.txt"
