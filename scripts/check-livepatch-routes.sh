@@ -53,9 +53,10 @@ while read -r prefix sw obj sink want; do
 		continue
 	fi
 	covered=1
-	if ! replaced "killswitch_$sw" | grep -q -x -F "$sink"; then
+	names=$(replaced "killswitch_$sw")
+	if ! grep -q -x -F "$sink" <<<"$names"; then
 		for f in $want; do
-			replaced "killswitch_$sw" | grep -q -x -F "$f" || covered=0
+			grep -q -x -F "$f" <<<"$names" || covered=0
 		done
 	fi
 	if [ "$covered" -eq 1 ]; then
