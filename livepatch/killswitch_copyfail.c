@@ -7,8 +7,8 @@
  * hashes and skciphers, spliced or not.
  *
  * The functions replaced are those of Debian's binaries through which
- * such input reaches the AEAD code (livepatch/routes.txt lists them and
- * scripts/livepatch-routes.sh checks the list against the objects):
+ * such input reaches the AEAD code (livepatch/routes lists them and
+ * scripts/check-livepatch-routes.sh checks the list against the objects):
  *
  * - Since 6.5, spliced pages come with MSG_SPLICE_PAGES to the socket's
  *   sendmsg.  algif_aead's aead_sendmsg() checks nothing and hands over
@@ -165,22 +165,9 @@ static struct klp_object ks_objs[] = {
 
 #endif
 
-static struct klp_patch ks_patch = {
+static struct klp_patch ks_lp_patch = {
 	.mod = THIS_MODULE,
 	.objs = ks_objs,
 };
 
-static int __init ks_copyfail_init(void)
-{
-	return klp_enable_patch(&ks_patch);
-}
-
-static void __exit ks_copyfail_exit(void)
-{
-}
-
-module_init(ks_copyfail_init);
-module_exit(ks_copyfail_exit);
-MODULE_LICENSE("GPL");
-MODULE_INFO(livepatch, "Y");
 MODULE_DESCRIPTION("Kill switch copyfail (CVE-2026-31431) as a live patch");

@@ -9,7 +9,8 @@
  * are counted in /sys/module/<module>/parameters/hits.
  *
  * The including file defines KS_LP_SWITCH, the switch's name, and pr_fmt
- * as "killswitch: " fmt; its patch lists KS_LP_VMLINUX_OBJECT last.
+ * as "killswitch: " fmt; then the patch, ks_lp_patch, whose objects list
+ * KS_LP_VMLINUX_OBJECT last, and MODULE_DESCRIPTION.
  */
 #ifndef KILLSWITCH_LIVEPATCH_H
 #define KILLSWITCH_LIVEPATCH_H
@@ -95,5 +96,42 @@ static struct klp_func ks_lp_no_funcs[] = {
 			.post_unpatch = ks_lp_post_unpatch,	\
 		},						\
 	}
+
+/*
+ * KS_LP_SYMBOL(local, object, name): the function or variable @local,
+ * declared but not defined by the including file, is @name of the module
+ * @object, which may be static there or not loaded yet.  The module
+ * loader cannot resolve it; scripts/klp-convert.c, run on the built
+ * module, turns the references to @local into livepatch relocations,
+ * which livepatch resolves and applies when @object loads.  The
+ * annotation is an ELF note "ks_lp" of type 1 whose text is "local
+ * object name", in a section that is not loaded.
+ */
+#define KS_LP_SYMBOL(local, object, name)				\
+	asm(".pushsection .note.ks_lp_symbols, \"\", @note\n\t"	\
+	    ".balign 4\n\t"						\
+	    ".long 6, 2f - 1f, 1\n\t"					\
+	    ".asciz \"ks_lp\"\n\t"					\
+	    ".balign 4\n"						\
+	    "1:\t.asciz \"" #local " " #object " " #name "\"\n"		\
+	    "2:\t.balign 4\n\t"						\
+	    ".popsection")
+
+static struct klp_patch ks_lp_patch;	/* the including file's */
+
+static int __init ks_lp_init(void)
+{
+	return klp_enable_patch(&ks_lp_patch);
+}
+
+/* Nothing to undo: rmmod is refused until the patch is disabled. */
+static void __exit ks_lp_exit(void)
+{
+}
+
+module_init(ks_lp_init);
+module_exit(ks_lp_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
 
 #endif

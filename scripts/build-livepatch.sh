@@ -9,7 +9,9 @@
 # in lib.sh), e.g. 6.12.117+deb12-amd64; linux-headers-ABI is installed
 # from the archive if missing.  The modules land in
 # $KS_CACHE/livepatch-ABI/ (the sources are copied there: kbuild writes
-# an external module's objects beside its sources).
+# an external module's objects beside its sources).  scripts/klp-convert.c
+# then writes the livepatch relocations of each module's KS_LP_SYMBOLs;
+# modpost, which cannot know those symbols, only warns of them.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -30,7 +32,11 @@ fi
 
 mkdir -p "$out"
 cp -p "$KS_TOP"/livepatch/Kbuild "$KS_TOP"/livepatch/*.[ch] "$out"/
+gcc -O2 -Wall -Wextra -Werror -o "$out/klp-convert" "$KS_TOP/scripts/klp-convert.c" -lelf
 ks_log "building the live patches for $abi in $out"
 # W=1 as the series' own files are built; any warning fails the build.
-make -s -C "$headers" M="$out" W=1 KCFLAGS=-Werror modules
+make -s -C "$headers" M="$out" W=1 KCFLAGS=-Werror KBUILD_MODPOST_WARN=1 modules
+for ko in "$out"/*.ko; do
+	"$out/klp-convert" "$ko" "$headers/Module.symvers"
+done
 ls "$out"/*.ko

@@ -11,8 +11,8 @@
 # archive (linux-image-ABI-unsigned), the live patches from
 # build-livepatch.sh, the selftests from the test VM's build (they are
 # static, and read only the uapi).  Of the image's modules the
-# initramfs holds those of crypto and networking, with kmod to load
-# them: the kernel loads AF_ALG and the algorithms on demand.
+# initramfs holds those of crypto, IPsec and networking, with kmod to
+# load them: the kernel loads AF_ALG, ESP and the algorithms on demand.
 # Before the boot, check-livepatch-routes.sh checks the routes into each
 # patched path in the image's modules.  Prints "PASS <check>" or
 # "FAIL <check>" per check.
@@ -46,8 +46,10 @@ ks_log "making the initramfs of the stock kernel $abi"
 ks_vm_root "$root"
 mods=lib/modules/$abi
 mkdir -p "$root/$mods/kernel" "$root/$mods/updates"
-for d in crypto arch/x86/crypto lib/crypto net/ipv4 net/ipv6 net/xfrm net/key; do
-	[ -d "$img/$mods/kernel/$d" ] || continue
+# veth joins dirtyfrag_test's two network namespaces.
+for d in crypto arch/x86/crypto lib/crypto net/ipv4 net/ipv6 net/xfrm net/key \
+	 drivers/net/veth.ko drivers/net/veth.ko.xz; do
+	[ -e "$img/$mods/kernel/$d" ] || continue
 	mkdir -p "$root/$mods/kernel/$(dirname "$d")"
 	cp -a "$img/$mods/kernel/$d" "$root/$mods/kernel/$d"
 done
