@@ -93,7 +93,8 @@ ks_log "building ksbench and the benchmark modules"
 gcc -O2 -Wall -Wextra -Werror -static -o "$bench/ksbench" "$KS_TOP/bench/ksbench.c"
 rm -rf "$bench/modules-src"
 mkdir -p "$bench/modules-src"
-cp "$KS_TOP"/bench/Kbuild "$KS_TOP"/bench/ks_bench_*.c "$bench/modules-src/"
+cp "$KS_TOP"/bench/Kbuild "$KS_TOP"/bench/ks_bench_*.c "$KS_TOP"/livepatch/killswitch_copyfail.c \
+	"$KS_TOP"/livepatch/killswitch_livepatch.h "$bench/modules-src/"
 make -s -C "$KS_TREE" O="$bench/patched/build" M="$bench/modules-src" modules
 
 # The initramfs of each booted kernel: its modules, ksbench, scripts/vm/;

@@ -17,7 +17,7 @@
 
 SYS=/proc/sys/kernel/killswitch
 KS=/sys/kernel/security/killswitch
-LP=/sys/kernel/livepatch/ks_bench_livepatch
+LP=/sys/kernel/livepatch/killswitch_copyfail
 seconds=${KSB_SECONDS:-2}
 reps=${KSB_REPS:-3}
 closes=${KSB_CLOSES:-10}
@@ -81,7 +81,7 @@ livepatch_remove()
 		sleep 0.1
 		i=$((i + 1))
 	done
-	rmmod ks_bench_livepatch
+	rmmod killswitch_copyfail
 }
 
 loops()
@@ -140,7 +140,7 @@ switches()
 		ksbench mitigate override "algif_aead:aead_sendmsg -1" || return 1
 		control "disengage algif_aead:aead_sendmsg"
 		if [ $((r % 3)) = 0 ]; then
-			ksbench mitigate livepatch /ks/ks_bench_livepatch.ko || return 1
+			ksbench mitigate livepatch /ks/killswitch_copyfail.ko || return 1
 			livepatch_remove || return 1
 		fi
 		r=$((r + 1))
