@@ -46,6 +46,10 @@
 #define SHN_LIVEPATCH		0xff20
 #endif
 
+/* What livepatch reads of a .klp.sym name: "%55[^.].%511[^,],%lu". */
+#define MODULE_NAME_MAX	55
+#define SYMBOL_NAME_MAX	511
+
 #define ANNOTATIONS	".note.ks_lp_symbols"
 #define NOTE_NAME	"ks_lp"
 #define NOTE_TYPE	1
@@ -147,7 +151,8 @@ static struct klp_symbol *read_annotations(size_t *count)
 			memset(sym, 0, sizeof(*sym));
 			if (!note.n_descsz || s[note.n_descsz - 1] ||
 			    sscanf(s, "%ms %ms %ms", &sym->local, &sym->object, &sym->name) != 3 ||
-			    strchr(sym->object, '.'))
+			    strchr(sym->object, '.') || strlen(sym->object) > MODULE_NAME_MAX ||
+			    strlen(sym->name) > SYMBOL_NAME_MAX)
 				errx(1, "%s: %s: malformed annotation \"%.*s\"", ko, ANNOTATIONS,
 				     (int)note.n_descsz, s);
 		}
@@ -156,28 +161,23 @@ static struct klp_symbol *read_annotations(size_t *count)
 	return syms;
 }
 
-/* Append @len bytes to section @scn: their offset in it. */
-static size_t append(Elf_Scn *scn, const void *buf, size_t len, Elf_Type type)
+/* Append string @s to the string table @scn: its offset there. */
+static size_t append_string(Elf_Scn *scn, const char *s)
 {
 	GElf_Shdr shdr = section_header(scn);
 	Elf_Data *data = elf_newdata(scn);
-	void *copy = malloc(len);
 
-	if (!data || !copy)
+	if (!data)
 		errx(1, "%s: %s", ko, elf_errmsg(-1));
-	memcpy(copy, buf, len);
-	data->d_buf = copy;
-	data->d_size = len;
-	data->d_type = type;
+	data->d_buf = strdup(s);
+	if (!data->d_buf)
+		err(1, "strdup");
+	data->d_size = strlen(s) + 1;
+	data->d_type = ELF_T_BYTE;
 	data->d_align = 1;
-	shdr.sh_size += len;
+	shdr.sh_size += data->d_size;
 	gelf_update_shdr(scn, &shdr);
-	return shdr.sh_size - len;
-}
-
-static size_t append_string(Elf_Scn *scn, const char *s)
-{
-	return append(scn, s, strlen(s) + 1, ELF_T_BYTE);
+	return shdr.sh_size - data->d_size;
 }
 
 static struct klp_symbol *find_local(struct klp_symbol *syms, size_t n, const char *name)

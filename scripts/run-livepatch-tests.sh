@@ -13,7 +13,8 @@
 # static, and read only the uapi).  Of the image's modules the
 # initramfs holds those of crypto, IPsec and networking, with kmod to
 # load them: the kernel loads AF_ALG, ESP and the algorithms on demand.
-# Before the boot, check-livepatch-routes.sh checks the routes into each
+# Before the boot, check-klp-convert.sh checks the livepatch relocations
+# the build wrote, and check-livepatch-routes.sh the routes into each
 # patched path in the image's modules.  Prints "PASS <check>" or
 # "FAIL <check>" per check.
 set -uo pipefail
@@ -39,6 +40,7 @@ if [ ! -f "$img/boot/vmlinuz-$abi" ]; then
 		{ echo "FAIL vm/livepatch: linux-image-$abi-unsigned from the archive"; exit 1; }
 	rm -rf "$out/deb"
 fi
+"$KS_TOP/scripts/check-klp-convert.sh" "$abi"
 "$KS_TOP/scripts/check-livepatch-routes.sh" "$abi"
 [ -x "$selftests/killswitch/copyfail_test" ] || "$KS_TOP/scripts/build-vm.sh" >/dev/null
 
