@@ -346,13 +346,25 @@ build_gate()	# build_gate PATCH [FILES...]: build the test kernel
 # patches that change Kconfig or Makefiles).  What this gives up: a
 # symbol that a patch uses and only a later one defines or exports.
 # A patch whose files no object names (Kconfig alone) runs syncconfig.
+# The list of switches, include/linux/killswitch_list.h, is an exception:
+# every call site includes it, and every switch patch appends an entry,
+# which each includer expands the same way, through <linux/killswitch.h>.
+# The core in kernel/ expands all of it (the enum, the names, the
+# sysctls) and stands for them; the call sites are compiled where a
+# patch changes them or another header, and all of them at the tip.
+# Compiling them all at each switch patch took 11-24 s a patch, growing
+# with the catalogue.  What this gives up: an entry changed in a way that
+# breaks a call site that an earlier patch added, and a later one mends.
 compile_dirs()	# compile_dirs FILES...
 {
-	local d
+	local d list=include/linux/killswitch_list.h
 	{
 		printf '%s\n' "$@" | grep -v '^tools/' |
 			sed -n -E 's@(^|/)([^/]*\.c|Makefile|Kbuild)$@\1@p'
-		grep -r -l -F --include='.*.cmd' -f <(printf "$KS_TREE/%s\n" "$@") "$x86" |
+		printf '%s\n' "$@" | grep -q -x -F "$list" && echo kernel/
+		printf "$KS_TREE/%s\n" "$@" | grep -v -x -F "$KS_TREE/$list" >"$work/changed"
+		[ ! -s "$work/changed" ] ||
+			grep -r -l -F --include='.*.cmd' -f "$work/changed" "$x86" |
 			sed "s|^$x86/||; s|[^/]*$||"
 	} | sort -u | while read -r d; do
 		[ -n "$d" ] && [ -f "$KS_TREE/${d}Makefile" ] && echo "$d"
