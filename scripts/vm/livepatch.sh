@@ -158,10 +158,10 @@ for ko in /lib/modules/"$(uname -r)"/updates/killswitch_*.ko; do
 	# caller on the other CPU splices into an AEAD socket, and times the
 	# load to the racer's first refusal.  Not on Debian's 6.1: there the
 	# racing loop ended in a soft lockup (a CPU stuck in the kernel for
-	# minutes) in 2 of 4 runs, not understood yet.  ksbench has no racing
-	# caller for dirtyfrag (it would need the test's IPsec set up): the
-	# time to the end of the transition is measured instead, from which
-	# on every task runs the new function.
+	# minutes) in 3 of 11 runs, not understood yet (see livepatch.md).
+	# ksbench has no racing caller for dirtyfrag (it would need the
+	# test's IPsec set up): the time to the end of the transition is
+	# measured instead, from which on every task runs the new function.
 	case $sw-$(uname -r) in
 	copyfail-6.1.*)
 		loader=modprobe
