@@ -362,9 +362,8 @@ compile_dirs()	# compile_dirs FILES...
 		printf '%s\n' "$@" | grep -v '^tools/' |
 			sed -n -E 's@(^|/)([^/]*\.c|Makefile|Kbuild)$@\1@p'
 		printf '%s\n' "$@" | grep -q -x -F "$list" && echo kernel/
-		printf "$KS_TREE/%s\n" "$@" | grep -v -x -F "$KS_TREE/$list" >"$work/changed"
-		[ ! -s "$work/changed" ] ||
-			grep -r -l -F --include='.*.cmd' -f "$work/changed" "$x86" |
+		grep -r -l -F --include='.*.cmd' \
+			-f <(printf "$KS_TREE/%s\n" "$@" | grep -v -x -F "$KS_TREE/$list") "$x86" |
 			sed "s|^$x86/||; s|[^/]*$||"
 	} | sort -u | while read -r d; do
 		[ -n "$d" ] && [ -f "$KS_TREE/${d}Makefile" ] && echo "$d"
