@@ -118,7 +118,7 @@ static struct klp_object ks_objs[] = {
 		.name = "algif_aead",
 		.funcs = ks_algif_aead_funcs,
 	},
-	KS_LP_VMLINUX_OBJECT,
+	KS_LP_VMLINUX_OBJECT(KS_LP_NO_FUNCS),
 	{ }
 };
 
@@ -159,7 +159,7 @@ static struct klp_object ks_objs[] = {
 		.name = "af_alg",
 		.funcs = ks_af_alg_funcs,
 	},
-	KS_LP_VMLINUX_OBJECT,
+	KS_LP_VMLINUX_OBJECT(KS_LP_NO_FUNCS),
 	{ }
 };
 

@@ -264,7 +264,7 @@ static struct klp_object ks_objs[] = {
 		.name = "esp6",
 		.funcs = ks_esp6_funcs,
 	},
-	KS_LP_VMLINUX_OBJECT,
+	KS_LP_VMLINUX_OBJECT(KS_LP_NO_FUNCS),
 	{ }
 };
 

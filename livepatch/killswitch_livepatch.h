@@ -10,7 +10,7 @@
  *
  * The including file defines KS_LP_SWITCH, the switch's name, and pr_fmt
  * as "killswitch: " fmt; then the patch, ks_lp_patch, whose objects list
- * KS_LP_VMLINUX_OBJECT last, and MODULE_DESCRIPTION.
+ * KS_LP_VMLINUX_OBJECT(funcs) last, and MODULE_DESCRIPTION.
  */
 #ifndef KILLSWITCH_LIVEPATCH_H
 #define KILLSWITCH_LIVEPATCH_H
@@ -81,14 +81,16 @@ static void ks_lp_post_unpatch(struct klp_object *obj)
 	pr_notice("%s disengaged by live patch %s\n", KS_LP_SWITCH, KBUILD_MODNAME);
 }
 
-static struct klp_func ks_lp_no_funcs[] = {
-	{ }
-};
+/* The functions of a patch that replaces none of vmlinux's. */
+#define KS_LP_NO_FUNCS ((struct klp_func []){ { } })
 
-/* The object "vmlinux", always loaded, whose callbacks log the changes. */
-#define KS_LP_VMLINUX_OBJECT					\
+/*
+ * The object "vmlinux", always loaded, with the functions it replaces
+ * there and the callbacks that log the changes.
+ */
+#define KS_LP_VMLINUX_OBJECT(vmlinux_funcs)			\
 	{							\
-		.funcs = ks_lp_no_funcs,			\
+		.funcs = vmlinux_funcs,				\
 		.callbacks = {					\
 			.pre_patch = ks_lp_pre_patch,		\
 			.post_patch = ks_lp_post_patch,		\

@@ -8,14 +8,15 @@
 # Usage: [KS_BASE=6.12] run-livepatch-tests.sh [ABI]   (after build-vm.sh)
 #
 # ABI defaults to KS_ABI (lib.sh).  The image comes from Debian's
-# archive (linux-image-ABI-unsigned), the live patches from
+# archive (linux-image-ABI-unsigned, and vmlinux with its symbols from
+# linux-image-ABI-dbg), the live patches from
 # build-livepatch.sh, the selftests from the test VM's build (they are
 # static, and read only the uapi).  Of the image's modules the
 # initramfs holds those of crypto, IPsec and networking, with kmod to
 # load them: the kernel loads AF_ALG, ESP and the algorithms on demand.
 # Before the boot, check-klp-convert.sh checks the livepatch relocations
 # the build wrote, and check-livepatch-routes.sh the routes into each
-# patched path in the image's modules.  Prints "PASS <check>" or
+# patched path in the image's vmlinux and modules.  Prints "PASS <check>" or
 # "FAIL <check>" per check.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +40,19 @@ if [ ! -f "$img/boot/vmlinuz-$abi" ]; then
 		dpkg-deb -x "$out"/deb/*.deb "$img" ||
 		{ echo "FAIL vm/livepatch: linux-image-$abi-unsigned from the archive"; exit 1; }
 	rm -rf "$out/deb"
+fi
+# vmlinux with its symbols, for the routes into built-in code: of the
+# -dbg package (1 GB), only that file, the first in its archive.
+if [ ! -f "$out/vmlinux" ]; then
+	ks_log "fetching vmlinux of linux-image-$abi-dbg"
+	rm -rf "$out/deb"
+	mkdir -p "$out/deb"
+	(cd "$out/deb" && apt-get download -q "linux-image-$abi-dbg" >/dev/null) &&
+		{ dpkg-deb --fsys-tarfile "$out"/deb/*.deb 2>/dev/null || :; } |
+		tar -x -O --occurrence=1 "./usr/lib/debug/boot/vmlinux-$abi" >"$out/vmlinux.part" &&
+		[ -s "$out/vmlinux.part" ] && mv "$out/vmlinux.part" "$out/vmlinux" ||
+		echo "FAIL vm/livepatch: vmlinux of linux-image-$abi-dbg from the archive"
+	rm -rf "$out/deb" "$out/vmlinux.part"
 fi
 "$KS_TOP/scripts/check-klp-convert.sh" "$abi"
 "$KS_TOP/scripts/check-livepatch-routes.sh" "$abi"
