@@ -62,8 +62,9 @@ ks_log "making the initramfs of the stock kernel $abi"
 ks_vm_root "$root"
 mods=lib/modules/$abi
 mkdir -p "$root/$mods/kernel" "$root/$mods/updates"
-# veth joins dirtyfrag_test's two network namespaces.
-for d in crypto arch/x86/crypto lib/crypto net/ipv4 net/ipv6 net/xfrm net/key \
+# veth joins dirtyfrag_test's two network namespaces; splice_copy_test
+# sends over vsock's loopback transport.
+for d in crypto arch/x86/crypto lib/crypto net/ipv4 net/ipv6 net/xfrm net/key net/vmw_vsock \
 	 drivers/net/veth.ko drivers/net/veth.ko.xz; do
 	[ -e "$img/$mods/kernel/$d" ] || continue
 	mkdir -p "$root/$mods/kernel/$(dirname "$d")"

@@ -36,16 +36,31 @@ refusal_tests()
 	# IPv4 ESP input gets the spliced pages as fragments: with the
 	# switch, each such packet is copied and counted.
 	dirtyfrag-*) echo '^dirtyfrag\.ipv4\.splice$' ;;
+	# Each route of each socket that takes the pages by reference: the
+	# data read is what was written after the send.  On 6.1, UDP copies
+	# spliced pages either way, and vsock has no MSG_ZEROCOPY.
+	splice_copy-6.1.*)
+		echo '^splice_copy\.(tcp[46]|unix_stream)\.(sendfile|splice|vmsplice)$'
+		echo '^splice_copy\.(tcp|udp)[46]\.(msg_zerocopy|io_uring_send_zc)$'
+		;;
+	splice_copy-*)
+		echo '^splice_copy\.((tcp|udp)[46]|unix_stream)\.(sendfile|splice|vmsplice)$'
+		echo '^splice_copy\.((tcp|udp)[46]|vsock)\.msg_zerocopy$'
+		echo '^splice_copy\.(tcp|udp)[46]\.io_uring_send_zc$'
+		;;
 	esac
 }
 
 # counted SWITCH HITS: HITS, counted by the live patch in one run of the
 # selftest, are those of its refusal checks: one per check for copyfail,
-# one per datagram of the IPv4 splice test (64) at least for dirtyfrag.
+# one per datagram of the IPv4 splice test (64) at least for dirtyfrag,
+# one per refusal check at least for splice_copy (one per sendmsg() of
+# spliced pages, one per skb filled by a copy).
 counted()
 {
 	case $1 in
 	copyfail) [ "$2" -eq "$total_refusals" ] ;;
+	splice_copy) [ "$2" -ge "$total_refusals" ] ;;
 	dirtyfrag) [ "$2" -ge 64 ] ;;
 	*) false ;;
 	esac
@@ -149,6 +164,10 @@ esp_reload_checks()
 	esac
 }
 
+# splice_copy_test sends over vsock, whose loopback transport nothing
+# loads on demand.
+check "vsock's loopback transport loads" modprobe vsock_loopback
+
 for ko in /lib/modules/"$(uname -r)"/updates/killswitch_*.ko; do
 	mod=$(basename "$ko" .ko)
 	sw=${mod#killswitch_}
@@ -225,3 +244,7 @@ for ko in /lib/modules/"$(uname -r)"/updates/killswitch_*.ko; do
 done
 check "lockdown: the refusal is logged" \
 	sh -c "dmesg | grep -q 'Lockdown: modprobe: unsigned module loading is restricted'"
+
+# Nothing above made the kernel warn: a WARN, BUG, refcount or lockup.
+check "the kernel logged no warning, bug or lockup" \
+	sh -c "! dmesg | grep -E 'WARNING:|BUG:|refcount_t:|soft lockup|Call Trace:'"
