@@ -38,7 +38,9 @@ callers()	# callers OBJECT SYMBOL
 # or a RIP-relative address, which objdump names at the end of the line.
 vmlinux_callers()	# vmlinux_callers SYMBOL
 {
-	[ -f "$work/vmlinux.dis" ] || objdump -d --no-show-raw-insn "$vmlinux" >"$work/vmlinux.dis"
+	# Once: the function headers and the lines that name a target.
+	[ -f "$work/vmlinux.dis" ] ||
+		objdump -d --no-show-raw-insn "$vmlinux" | grep '>:\{0,1\}$' >"$work/vmlinux.dis"
 	awk -v s="<$1>" '
 		/^[0-9a-f]+ <.*>:$/ { fn = $2; gsub(/[<>:]/, "", fn); next }
 		substr($0, length($0) - length(s) + 1) == s { print fn }' "$work/vmlinux.dis" |
