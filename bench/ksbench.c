@@ -16,7 +16,11 @@
  *	the parent then closes the path and the child notes when its first
  *	call is refused.  HOW: sysctl (writes 1 to kernel.killswitch.copyfail),
  *	override (engages ARG, "FUNCTION VALUE", through the function
- *	override control file), livepatch (loads the module ARG).  Prints
+ *	override control file), livepatch (loads the module ARG).  The
+ *	live patch killswitch_splice_copy.ko closes another path: its
+ *	racing child splices a file into a TCP connection, overwrites the
+ *	file and reads what arrived, and is "refused" when what arrived is
+ *	what was spliced, a copy, not the file's pages.  Prints
  *	"KSB mitigate HOW-refused <ns from the start of the closing call to
  *	the refusal> ns", "KSB mitigate HOW-call <ns in the closing call> ns"
  *	and "KSB mitigate HOW-racer <ns per racing iteration> ns" (the
@@ -442,6 +446,38 @@ static int cmd_loop(const char *name, const char *seconds)
 	return 0;
 }
 
+/*
+ * One splice_copy shaped operation: splice RACE_LEN bytes of 'a' from
+ * @file into TCP connection @tx, overwrite them in the file with 'b', and
+ * read them at @rx.  Returns 0 if 'b's arrived (the socket took the page
+ * cache pages by reference), -1 with EPERM if 'a's did (it copied them),
+ * or -1 with errno from the failed call.
+ */
+static int tcp_splice_once(int tx, int rx, int file, int pipefd[2])
+{
+	unsigned char got[RACE_LEN];
+	size_t n = 0;
+	ssize_t ret;
+
+	memset(buf, 'a', RACE_LEN);
+	if (pwrite(file, buf, RACE_LEN, 0) != RACE_LEN ||
+	    splice_file(file, pipefd, tx, RACE_LEN) != RACE_LEN)
+		return -1;
+	memset(buf, 'b', RACE_LEN);
+	if (pwrite(file, buf, RACE_LEN, 0) != RACE_LEN)
+		return -1;
+	while (n < RACE_LEN) {
+		ret = read(rx, got + n, RACE_LEN - n);
+		if (ret <= 0)
+			return ret ? -1 : (errno = EPIPE, -1);
+		n += ret;
+	}
+	if (got[0] == 'b' && !memcmp(got, got + 1, RACE_LEN - 1))
+		return 0;
+	errno = got[0] == 'a' ? EPERM : EIO;
+	return -1;
+}
+
 /* What the racing child reports through shared memory. */
 struct race {
 	int64_t iterations;	/* completed operations */
@@ -451,16 +487,28 @@ struct race {
 	int err;		/* an errno other than EPERM */
 };
 
-static void racer(struct race *r)
+/* The racing child: AEAD splices, or TCP ones if @tcp. */
+static void racer(struct race *r, bool tcp)
 {
-	int op = aead_open(), file = data_file(BUF_LEN), pipefd[2];
+	struct loop l = { .name = "racer" };
+	int err;
 
-	if (pipe2(pipefd, O_CLOEXEC))
+	if (tcp) {
+		tcp_setup(&l);
+	} else {
+		l.a = aead_open();
+		l.file = data_file(BUF_LEN);
+	}
+	if (pipe2(l.pipefd, O_CLOEXEC))
 		die("pipe2: %s", strerror(errno));
 	pin_to_cpu(1);
 	WRITE_ONCE(r->first_ns, now_ns());
 	for (;;) {
-		if (aead_splice_once(op, file, pipefd, RACE_LEN)) {
+		if (tcp)
+			err = tcp_splice_once(l.a, l.b, l.file, l.pipefd);
+		else
+			err = aead_splice_once(l.a, l.file, l.pipefd, RACE_LEN);
+		if (err) {
 			if (errno == EPERM)
 				WRITE_ONCE(r->refused_ns, now_ns());
 			else
@@ -512,12 +560,14 @@ static int cmd_mitigate(const char *how, const char *arg)
 	int64_t start, done;
 	pid_t pid;
 	int status;
+	bool tcp;
 
 	if (strcmp(how, "sysctl") && !arg)
 		die("mitigate %s needs an argument", how);
 	if (strcmp(how, "sysctl") && strcmp(how, "override") &&
 	    strcmp(how, "livepatch"))
 		die("unknown way to close the path: '%s'", how);
+	tcp = !strcmp(how, "livepatch") && strstr(arg, "killswitch_splice_copy");
 	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r == MAP_FAILED)
@@ -527,7 +577,7 @@ static int cmd_mitigate(const char *how, const char *arg)
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (!pid)
-		racer(r);
+		racer(r, tcp);
 	alarm(20);
 	while (!READ_ONCE(r->ready_ns) && !READ_ONCE(r->refused_ns) &&
 	       !READ_ONCE(r->err))
