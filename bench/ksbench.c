@@ -54,23 +54,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef SOL_ALG
-#define SOL_ALG		279
-#endif
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define __noreturn	__attribute__((__noreturn__))
-#define __printf(a, b)	__attribute__((__format__(printf, a, b)))
-/* Shared with the racing child: plain loads and stores, never torn or cached */
-#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
-#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#include "kscalls.h"
 
 #define BUF_LEN		4096	/* AF_ALG payload: one page */
 #define DGRAM_LEN	1024	/* UDP payload: fits the veth MTU after ESP */
 #define RACE_LEN	64	/* the racing caller's: short loop, fine timing */
 #define FILE_LEN	65536	/* TCP sendfile payload: sixteen pages */
 #define TAG_LEN		16
-#define IV_LEN		12	/* gcm(aes) */
 #define DATA_FILE	"/tmp/ksbench.dat"
 #define CONTROL		"/sys/kernel/security/killswitch/control"
 #define SYSCTL		"/proc/sys/kernel/killswitch/copyfail"
@@ -78,36 +68,6 @@
 static unsigned char buf[BUF_LEN + TAG_LEN];
 static unsigned char out[BUF_LEN + TAG_LEN];
 static unsigned char sink[FILE_LEN];
-
-static void __noreturn __printf(1, 2) die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ksbench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	/* One CPU only: the racing numbers then include a context switch. */
-	sched_setaffinity(0, sizeof(set), &set);
-}
 
 /* A file of @len bytes (a multiple of BUF_LEN) in the page cache, to splice from. */
 static int data_file(size_t len)
@@ -152,55 +112,6 @@ static int aead_open(void)
 	static const unsigned char key[16] = "ksbench-aes-key";
 
 	return alg_open("aead", "gcm(aes)", key, sizeof(key));
-}
-
-/* Start an encryption on @op: the operation, IV and AAD length, and @len
- * bytes of @data (none with MSG_MORE: the data follows by splice).
- */
-static ssize_t aead_start(int op, const void *data, size_t len, int flags)
-{
-	union {
-		char buf[2 * CMSG_SPACE(sizeof(uint32_t)) +
-			 CMSG_SPACE(sizeof(struct af_alg_iv) + IV_LEN)];
-		struct cmsghdr align;
-	} control = { 0 };
-	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-	struct af_alg_iv *iv;
-
-	cmsg->cmsg_level = SOL_ALG;
-	cmsg->cmsg_type = ALG_SET_OP;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(uint32_t));
-	*(uint32_t *)CMSG_DATA(cmsg) = ALG_OP_ENCRYPT;
-	cmsg = CMSG_NXTHDR(&msg, cmsg);
-	cmsg->cmsg_level = SOL_ALG;
-	cmsg->cmsg_type = ALG_SET_IV;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(*iv) + IV_LEN);
-	iv = (struct af_alg_iv *)CMSG_DATA(cmsg);
-	iv->ivlen = IV_LEN;
-	memset(iv->iv, 1, IV_LEN);
-	cmsg = CMSG_NXTHDR(&msg, cmsg);
-	cmsg->cmsg_level = SOL_ALG;
-	cmsg->cmsg_type = ALG_SET_AEAD_ASSOCLEN;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(uint32_t));
-	*(uint32_t *)CMSG_DATA(cmsg) = 0;
-	return sendmsg(op, &msg, flags);
-}
-
-/* Move @len bytes of @file, by page reference, through @pipefd to @sock. */
-static ssize_t splice_file(int file, int pipefd[2], int sock, size_t len)
-{
-	loff_t off = 0;
-	ssize_t n;
-
-	n = splice(file, &off, pipefd[1], NULL, len, 0);
-	if (n != (ssize_t)len)
-		return n < 0 ? n : (errno = EIO, -1);
-	return splice(pipefd[0], NULL, sock, NULL, len, 0);
 }
 
 /*
@@ -360,23 +271,8 @@ static int udp_splice(struct loop *l)
 /* A TCP connection over loopback: @l->a the sender, non-blocking, @l->b the receiver. */
 static int tcp_setup(struct loop *l)
 {
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	socklen_t len = sizeof(sin);
-	int lsn = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (lsn < 0 || bind(lsn, (struct sockaddr *)&sin, sizeof(sin)) ||
-	    listen(lsn, 1) || getsockname(lsn, (struct sockaddr *)&sin, &len))
-		die("TCP listener on 127.0.0.1: %s", strerror(errno));
-	l->a = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l->a < 0 || connect(l->a, (struct sockaddr *)&sin, sizeof(sin)))
-		die("connect() to 127.0.0.1: %s", strerror(errno));
-	l->b = accept(lsn, NULL, NULL);
-	if (l->b < 0 || fcntl(l->a, F_SETFL, O_NONBLOCK))
-		die("accept() on 127.0.0.1: %s", strerror(errno));
-	close(lsn);
+	if (tcp_pair(&l->a, &l->b) || fcntl(l->a, F_SETFL, O_NONBLOCK))
+		die("a TCP connection on 127.0.0.1: %s", strerror(errno));
 	l->file = data_file(FILE_LEN);
 	return 0;
 }
@@ -519,18 +415,6 @@ static void racer(struct race *r, bool tcp)
 		if (r->iterations == 16)
 			WRITE_ONCE(r->ready_ns, now_ns());
 	}
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
 /* The closing action; its errors end the measurement. */

@@ -5,17 +5,19 @@
 # Usage: [KS_BASE=6.12] build-vm.sh [--config-only]   (after prepare-tree.sh)
 #
 # The kernel is tinyconfig + configs/qemu-x86_64.config + the selftests'
-# own fragment, built in $KS_CACHE/vm-$KS_BASE through ccache.  The
-# initramfs holds busybox, ip and timeout (with their libraries), the
-# modules, the selftests with the kselftest runner, and scripts/vm/.
-# Output: $KS_CACHE/vm-$KS_BASE/{bzImage,initramfs.cpio.gz}.
+# own fragment, built in $KS_CACHE/vm-$KS_BASE through ccache; with
+# KS_VM_SANITIZERS=1, + configs/sanitizers.config, in
+# $KS_CACHE/vm-$KS_BASE-sanitizers.  The initramfs holds busybox, ip and
+# timeout (with their libraries), the modules, the selftests with the
+# kselftest runner, ksstress and scripts/vm/.
+# Output: bzImage and initramfs.cpio.gz there.
 # --config-only stops after configuring.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$KS_TOP/scripts/install-deps.sh" build vm
 
-out=$KS_CACHE/vm-$KS_BASE
+out=$(ks_vm_dir)
 build=$out/build
 root=$out/root
 mkdir -p "$build"
@@ -39,6 +41,9 @@ kmake headers >/dev/null
 ks_log "building and installing the selftests (static)"
 make -s -C "$KS_TREE/tools/testing/selftests" TARGETS=killswitch O="$build" \
 	LDFLAGS=-static INSTALL_PATH="$root/kselftest" install >/dev/null
+
+# The reliability suite's user-space half (the stress boot).
+gcc -O2 -Wall -Wextra -Werror -static -o "$root/ks/ksstress" "$KS_TOP/stress/ksstress.c"
 
 ks_log "making the initramfs"
 ks_vm_pack "$root" "$out/initramfs.cpio.gz"

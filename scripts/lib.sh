@@ -87,10 +87,22 @@ ks_git() {
 		-c gc.auto=0 "$@"
 }
 
-# Kconfig fragments of the QEMU test kernel, merged over tinyconfig.
+# Kconfig fragments of the QEMU test kernel, merged over tinyconfig; with
+# KS_VM_SANITIZERS=1, also configs/sanitizers.config (make stress).
 ks_vm_fragments() {
 	printf '%s\n' "$KS_TOP/configs/qemu-x86_64.config" \
 		"$KS_TREE/tools/testing/selftests/killswitch/config"
+	[ "${KS_VM_SANITIZERS:-0}" = 0 ] || echo "$KS_TOP/configs/sanitizers.config"
+}
+
+# Where that kernel is built and its VM made: $KS_CACHE/vm-<base>, or
+# vm-<base>-sanitizers with KS_VM_SANITIZERS=1.
+ks_vm_dir() {
+	if [ "${KS_VM_SANITIZERS:-0}" = 0 ]; then
+		echo "$KS_CACHE/vm-$KS_BASE"
+	else
+		echo "$KS_CACHE/vm-$KS_BASE-sanitizers"
+	fi
 }
 
 # ks_configure TREE BUILD WHAT SKIP FRAGMENT...: configure the kernel of

@@ -23,29 +23,7 @@ reps=${KSB_REPS:-3}
 closes=${KSB_CLOSES:-10}
 LOOPS="alg-hash alg-aead alg-aead-splice udp-lo esp-udp esp-udp-splice tcp-sendfile"
 
-# ESP in UDP from namespace ksa to ksb over a veth pair, IPv4 transport
-# mode, rfc4106(gcm(aes)), protecting UDP to port 7777 only.
-esp_setup()
-{
-	$IP netns add ksa && $IP netns add ksb &&
-	$IP -n ksa link add veth0 type veth peer name veth0 netns ksb || return 1
-	$IP -n ksa addr add 10.99.0.1/24 dev veth0
-	$IP -n ksb addr add 10.99.0.2/24 dev veth0
-	for ns in ksa ksb; do
-		$IP -n $ns link set lo up
-		$IP -n $ns link set veth0 up
-		$IP -n $ns xfrm state add src 10.99.0.1 dst 10.99.0.2 proto esp \
-			spi 0x1001 reqid 1 mode transport \
-			aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 \
-			encap espinudp 4500 4500 0.0.0.0 || return 1
-	done
-	$IP -n ksa xfrm policy add src 10.99.0.1 dst 10.99.0.2 proto udp \
-		dport 7777 dir out tmpl src 10.99.0.1 dst 10.99.0.2 proto esp \
-		reqid 1 mode transport &&
-	$IP -n ksb xfrm policy add src 10.99.0.1 dst 10.99.0.2 proto udp \
-		dport 7777 dir in tmpl src 10.99.0.1 dst 10.99.0.2 proto esp \
-		reqid 1 mode transport
-}
+. /ks/esp.sh
 
 # engaged_loop SWITCH LOOP GROUP: LOOP with SWITCH disengaged and engaged
 # in turn, reps times, as "KSB GROUP SWITCH=0|1 <ns/op> ns"

@@ -10,8 +10,8 @@
 #   patched    the live patch loaded: every check passes, hits counted
 #   unpatched  disabled and removed: as open
 # (for dirtyfrag, patched, also esp4 unloaded and loaded again); then,
-# locked down, that an unsigned live patch is refused, and at the end
-# that the kernel logged no warning.
+# locked down, that an unsigned live patch is refused (/init then checks
+# that the kernel logged no warning).
 # Prints "KS-PASS <what>" or "KS-FAIL <what>" per check.
 #
 # Usage: livepatch.sh
@@ -248,7 +248,3 @@ for ko in /lib/modules/"$(uname -r)"/updates/killswitch_*.ko; do
 done
 check "lockdown: the refusal is logged" \
 	sh -c "dmesg | grep -q 'Lockdown: modprobe: unsigned module loading is restricted'"
-
-# Nothing above made the kernel warn: a WARN, BUG, refcount or lockup.
-check "the kernel logged no warning, bug or lockup" \
-	sh -c "! dmesg | grep -E 'WARNING:|BUG:|refcount_t:|soft lockup|Call Trace:'"

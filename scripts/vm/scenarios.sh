@@ -847,11 +847,20 @@ control_path_traced()
 	       echo disengage_all >$KS/control && read -r _ <$KS/engaged;
 	       echo 0 >$t/tracing_on"
 	# Read before the tracer changes: that empties the buffer.  Not the
-	# groups at the top that a page fault of the shell's own memory opens.
+	# groups at the top that a page fault of the shell's own memory opens,
+	# nor, at any depth, the restore of the FPU after the shell was
+	# switched out, or softirqs run on the way (timers): with other VMs
+	# beside this one, these can fall in both traces.
 	awk -F'|' '
 		$2 ~ /^  [^ ]/ {
 			fault = $2 ~ /^  (fault_in_kernel_space|lock_mm_and_find_vma|handle_mm_fault|up_read)\(/
 		}
+		!async && $2 ~ /(switch_fpu_return|handle_softirqs|__do_softirq)\(\) \{/ {
+			async = $2
+			sub(/[^ ].*/, "}", async)
+			next
+		}
+		async { if ($2 ~ "^" async " *$") async = ""; next }
 		!fault' $t/trace |
 		sed -n 's/^[^|]*| *\([A-Za-z_][A-Za-z0-9_.]*\)().*$/\1/p' | sort -u
 	echo nop >$t/current_tracer
