@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Entry points; the scripts in scripts/ do the work.  BASE selects the
-# vendor kernel (6.12 or 6.1) for every target but test and drift, which
-# walk the bases listed in BASES (default: every base scripts/lib.sh knows).
+# vendor kernel (6.12 or 6.1) for every target but test, stress and drift,
+# which walk the bases listed in BASES (default: every base scripts/lib.sh
+# knows).
 
 BASE ?= 6.12
 BASES ?=
@@ -9,7 +10,7 @@ export KS_BASE := $(BASE)
 
 ABI ?=
 
-.PHONY: help demo test tree export apply kunit vm gates bench drift livepatch livepatch-vm
+.PHONY: help demo test tree export apply kunit vm gates bench stress drift livepatch livepatch-vm
 
 help:
 	@echo "make demo          build the patched kernel, boot it in QEMU, show the switches at work"
@@ -21,6 +22,7 @@ help:
 	@echo "make vm            build the VM kernel and run the QEMU scenarios (after make tree)"
 	@echo "make gates         run the review gates patch by patch (after make tree)"
 	@echo "make bench         build the benchmark kernels, measure, write Documentation/benchmarks.md"
+	@echo "make stress        the reliability suite's long run on a kernel with sanitizers, write Documentation/reliability.md"
 	@echo "make drift         apply each series to Debian's two newest releases of its line, report per patch"
 	@echo "make livepatch     build the live patches against Debian's headers for \$$BASE's stock kernel (or ABI=…)"
 	@echo "make livepatch-vm  boot Debian's stock kernel and test the live patches in it (after make vm)"
@@ -52,6 +54,9 @@ gates:
 
 bench:
 	scripts/bench.sh
+
+stress:
+	scripts/stress.sh $(BASES)
 
 drift:
 	scripts/drift.sh $(BASES)
