@@ -128,23 +128,10 @@ multi() {	# multi NAME COMMAND...
 	ks_stage "$name" $((SECONDS - t0))
 }
 
-# A step that reports and is not counted: what it prints is for the
-# reader, and its exit status only says whether the report was made.
-info()	# info NAME COMMAND...
-{
-	local name=$1 t0=$SECONDS
-	shift
-	echo
-	echo "=== $name (informational, not counted)"
-	"$@" 2>&1 || echo "(the report is incomplete: exit status $?)"
-	echo "=== $name: done [$((SECONDS - t0)) s]"
-	ks_stage "$name" $((SECONDS - t0))
-}
-
 # Every package the steps need, at once: one apt-get update, not one per
 # step that finds a package missing.
 step "install the packages the steps need" \
-	"$KS_TOP/scripts/install-deps.sh" build vm review drift
+	"$KS_TOP/scripts/install-deps.sh" build vm review
 step "prepare the tree and apply the series with git am ($KS_BASE)" \
 	"$KS_TOP/scripts/prepare-tree.sh"
 if [ "$failed" -eq 0 ]; then
@@ -153,10 +140,6 @@ if [ "$failed" -eq 0 ]; then
 	multi "scenarios in a QEMU VM" "$KS_TOP/scripts/run-vm-tests.sh"
 	multi "live patches on Debian's stock kernel $KS_ABI" \
 		"$KS_TOP/scripts/run-livepatch-tests.sh"
-	# Not beside the gates: tried once, their first stage took 162 s
-	# beside it, against 118 s alone, to save its own 20 s.
-	info "vendor drift: the series on Debian's newest $KS_PKG" \
-		"$KS_TOP/scripts/drift.sh" "$KS_BASE"
 fi
 # The benchmarks (make bench) are not run here, but what they
 # rest on is checked: their user-space tool builds, and the page in
