@@ -143,13 +143,17 @@ if [ "$failed" -eq 0 ]; then
 fi
 # The benchmarks (make bench) are not run here, but what they
 # rest on is checked: their user-space tool builds, and the page in
-# Documentation/ is exactly what its raw numbers give.
+# Documentation/ is exactly what its raw numbers give; so is the
+# reliability page of make stress.
 if [ "$KS_BASE" = "${KS_BASES%% *}" ]; then
 	step "bench: ksbench builds without warnings" gcc -O2 -Wall -Wextra -Werror \
 		-static -o /dev/null "$KS_TOP/bench/ksbench.c"
 	step "bench: Documentation/benchmarks.md regenerates from benchmarks.tsv" \
 		sh -c '"$1/scripts/bench-report.sh" "$1/Documentation/benchmarks.tsv" |
 		       cmp - "$1/Documentation/benchmarks.md"' sh "$KS_TOP"
+	step "stress: Documentation/reliability.md regenerates from reliability.tsv" \
+		sh -c '"$1/scripts/stress-report.sh" "$1/Documentation/reliability.tsv" |
+		       cmp - "$1/Documentation/reliability.md"' sh "$KS_TOP"
 fi
 
 echo

@@ -21,7 +21,14 @@ $1 == "meta" { meta[field($3, 1)] = field($3, 2); next }
 		result = field(text, 1)
 		check = substr(text, 6)
 		checks[base]++
-		if (result == "FAIL") failed[base]++
+		if (result == "FAIL") {
+			failed[base]++
+			sub(/ \(see [^)]*\)$/, "", check)	# the console'"'"'s path on the machine
+			if (!((base, boot, check) in fail_seen)) {
+				fail_seen[base, boot, check] = 1
+				fails[base] = fails[base] sprintf("\n- %s: %s", boot, check)
+			}
+		}
 		if (check == "the kernel logged no splat") {
 			splat_boots[base]++
 			if (result == "FAIL") splats[base]++
@@ -96,6 +103,10 @@ END {
 		printf "Splats: %d in %d boots.  Failed checks: %d of %d.  The stress boot took %d s.\n",
 			num(splats[base]), splat_boots[base], num(failed[base]), checks[base],
 			length_s[base]
+		if (fails[base] != "") {
+			print ""
+			printf "The checks that failed (what they mean: [workflow](workflow.md), \"Reliability\"):\n%s\n", fails[base]
+		}
 		print ""
 		print "| path through call sites | calls | refused | module away |"
 		print "| --- | ---: | ---: | ---: |"
