@@ -72,6 +72,8 @@ END {
 	print "`configs/sanitizers.config`) booted the stress scenario"
 	printf "(`scripts/vm/stress.sh`, `stress/ksstress.c`) for %d s a test, on two CPUs,\n", meta["seconds"]
 	printf "and %d times more with a generated command line each (seed %s).\n", meta["boots"], meta["seed"]
+	if (meta["took"] != "")
+		printf "The run took %d s.\n", meta["took"]
 	print "Any report of the sanitizers, a BUG, WARNING, oops or lockup logged in"
 	print "a boot fails it (`scripts/vm/init`).  `make test` runs the same boot, for"
 	print "10 s a test and one command line, in every run."

@@ -60,8 +60,10 @@ for base in "${bases[@]}"; do
 	done
 done
 
+printf 'meta\t-\ttook %s\n' "$SECONDS" >>"$tsv"
 cp "$tsv" "$KS_TOP/Documentation/reliability.tsv"
 "$KS_TOP/scripts/stress-report.sh" "$KS_TOP/Documentation/reliability.tsv" \
 	>"$KS_TOP/Documentation/reliability.md"
 ks_log "wrote Documentation/reliability.tsv and reliability.md"
+ks_log "make stress took $SECONDS s"
 exit $status
