@@ -1,10 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The reliability suite, run as root in the test VM with two CPUs (busybox
-# sh) by scripts/run-vm-tests.sh's "stress" boot: switches toggled from
-# both CPUs under traffic through their call sites, with module reloads
-# and a function override engaged, disengaged and tryengaged beside them
-# (ksstress toggle, stress/ksstress.c).  Prints "KS-PASS|KS-FAIL <what>"
+# sh) by scripts/run-vm-tests.sh's "stress" boots: the generated command
+# line the boot had, then switches toggled from both CPUs under traffic
+# through their call sites, with module reloads and a function override
+# engaged, disengaged and tryengaged beside them (ksstress toggle,
+# stress/ksstress.c), the fuzzed interfaces (ksstress fuzz) and the
+# lockdown matrix.  Prints "KS-PASS|KS-FAIL <what>"
 # like scenarios.sh, and ksstress's counts as "KSS ..." lines, which
 # scripts/stress-report.sh turns into Documentation/reliability.md.
 #
