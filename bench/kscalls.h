@@ -63,23 +63,31 @@ static inline void pin_to_cpu(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* Write @text to @path in one write(): 0, or -1 with errno. */
-static inline int write_file(const char *path, const char *text)
+/*
+ * Write @len bytes of @buf to @path in one write() on a new descriptor:
+ * 0, or the errno (EIO if it took only part).
+ */
+static inline int write_bytes(const char *path, const void *buf, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
 	ssize_t n;
 
 	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		errno = -n;
-		return -1;
-	}
+		return errno;
+	n = write(fd, buf, len);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != len)
+		err = EIO;
 	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : (errno = EIO, -1);
+	return err;
+}
+
+/* Write @text to @path in one write(): 0, or -1 with errno. */
+static inline int write_file(const char *path, const char *text)
+{
+	errno = write_bytes(path, text, strlen(text));
+	return errno ? -1 : 0;
 }
 
 /* Start an encryption on AEAD socket @op: the operation, IV and AAD

@@ -638,6 +638,12 @@ static void __printf(2, 3) note_broken(struct path_counts *c, const char *fmt, .
 	}
 }
 
+/* Refused by its switch, or by the override, never by a switch that copies. */
+static bool may_refuse(const struct path *p)
+{
+	return p->override || (p->sw && !p->copies);
+}
+
 static void __noreturn run_path(struct path *p, struct path_counts *c)
 {
 	static const char * const verdicts[] = { "ran", "refused", "away", "broken" };
@@ -658,8 +664,7 @@ static void __noreturn run_path(struct path *p, struct path_counts *c)
 		c->refused += p->refusals;
 		if (v == AWAY && p->module)
 			c->away++;
-		else if (v == BROKEN || v == AWAY ||
-			 (v == REFUSED && !(p->sw && !p->copies) && !p->override))
+		else if (v == BROKEN || v == AWAY || (v == REFUSED && !may_refuse(p)))
 			note_broken(c, "call %ld %s: %s", c->calls, verdicts[v],
 				    strerror(errno));
 	}
@@ -834,11 +839,6 @@ static void start_path(int i)
 	run_path(&paths[i], &sh->counts[i]);
 }
 
-static void start_toggler(int cpu)
-{
-	run_toggler(cpu);
-}
-
 static void start_overrider(int unused)
 {
 	(void)unused;
@@ -955,8 +955,8 @@ static int cmd_toggle(const char *seconds)
 			pids[p] = start(start_path, p);
 	}
 	usleep(200000);	/* the paths' setup, before the reloader reads it */
-	others[nothers++] = start(start_toggler, 0);
-	others[nothers++] = start(start_toggler, 1);
+	others[nothers++] = start(run_toggler, 0);
+	others[nothers++] = start(run_toggler, 1);
 	others[nothers++] = start(start_reloader, 0);
 	if (!access(CONTROL, W_OK))
 		others[nothers++] = start(start_overrider, 0);
@@ -1017,7 +1017,7 @@ struct snapshot {
 
 static void take(struct snapshot *s)
 {
-	char line[512], *hits;
+	char line[512], *hits, *end;
 	FILE *f;
 	int i;
 
@@ -1029,9 +1029,10 @@ static void take(struct snapshot *s)
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		hits = strstr(line, " hits=");
-		if (hits)
-			memmove(hits, hits + strcspn(hits + 1, " \n") + 1,
-				strlen(hits + strcspn(hits + 1, " \n") + 1) + 1);
+		if (hits) {
+			end = hits + 1 + strcspn(hits + 1, " \n");
+			memmove(hits, end, strlen(end) + 1);
+		}
 		strncat(s->engaged, line, sizeof(s->engaged) - strlen(s->engaged) - 1);
 	}
 	fclose(f);
@@ -1052,23 +1053,6 @@ struct fuzz_counts {
 static struct fuzz_counts fuzz_sysctl = { .name = "sysctl" };
 static struct fuzz_counts fuzz_control = { .name = "control" };
 static struct fuzz_counts fuzz_retval = { .name = "retval" };
-
-/* Write @len bytes of @in to @path on a new descriptor: 0 or an errno. */
-static int write_input(const char *path, const void *in, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return errno;
-	n = write(fd, in, len);
-	if (n < 0)
-		err = errno;
-	else if ((size_t)n != len)
-		err = EIO;	/* taken in part: not an answer any file gives */
-	close(fd);
-	return err;
-}
 
 /* Printable, blank, control and NUL bytes, and the odd high one. */
 static size_t random_bytes(char *buf, size_t max)
@@ -1137,7 +1121,7 @@ static void fuzz_sysctl_once(char *buf)
 		(buf[0] == '0' || buf[0] == '1');
 	snprintf(path, sizeof(path), SYSCTL_DIR "/%s", sh->names[i]);
 	take(&before);
-	err = write_input(path, buf, len);
+	err = write_bytes(path, buf, len);
 	if (!len) {	/* a write of nothing changes nothing */
 		fuzz_sysctl.inputs++;
 		fuzz_sysctl.refused++;
@@ -1231,7 +1215,7 @@ static void fuzz_control_once(char *buf)
 		must_refuse = !len;
 	}
 	take(&before);
-	err = write_input(CONTROL, buf, len);
+	err = write_bytes(CONTROL, buf, len);
 	judge(&fuzz_control, buf, len, err, &before, must_refuse);
 	if (!err && write_file(CONTROL, "disengage_all"))
 		finding("fuzz", "control: disengage_all after an input: %s", strerror(errno));
@@ -1273,7 +1257,7 @@ static void fuzz_retval_once(char *buf)
 		len = random_bytes(buf, 64);
 	}
 	take(&before);
-	err = write_input(RETVAL, buf, len);
+	err = write_bytes(RETVAL, buf, len);
 	judge(&fuzz_retval, buf, len, err, &before, must_refuse);
 	if (write_file(CONTROL, "disengage_all"))
 		finding("fuzz", "retval: disengage_all: %s", strerror(errno));
@@ -1367,19 +1351,14 @@ static void __noreturn run_writer(int cpu)
 	_exit(0);
 }
 
-static void start_writer(int cpu)
-{
-	run_writer(cpu);
-}
-
 static void fuzz_concurrent(int secs)
 {
 	pid_t pids[2];
 	int i;
 
 	set_phase(TRAFFIC);
-	pids[0] = start(start_writer, 0);
-	pids[1] = start(start_writer, 1);
+	pids[0] = start(run_writer, 0);
+	pids[1] = start(run_writer, 1);
 	sleep(secs);
 	set_phase(DONE);
 	reap(pids, 2);
