@@ -948,6 +948,11 @@ static int cmd_toggle(const char *seconds)
 		before[i] = status_row(sh->names[i], NULL, 0);
 		sh->final[i] = rnd() & 1;
 	}
+	/*
+	 * AF_ALG's module, before the paths' first sockets: when three paths
+	 * loaded it on demand at once, a socket() failed with EAFNOSUPPORT.
+	 */
+	modprobe("af_alg");
 	for (p = 0; p < ARRAY_SIZE(paths); p++) {
 		if (paths[p].sw && switch_index(paths[p].sw) < 0)
 			sh->counts[p].skipped = sh->counts[p].stopped = true;
