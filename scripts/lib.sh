@@ -95,6 +95,16 @@ ks_vm_fragments() {
 	[ "${KS_VM_SANITIZERS:-0}" = 0 ] || echo "$KS_TOP/configs/sanitizers.config"
 }
 
+# What the results of that kernel's boots are named after: vm, or
+# vm-sanitizers with KS_VM_SANITIZERS=1.
+ks_vm_name() {
+	if [ "${KS_VM_SANITIZERS:-0}" = 0 ]; then
+		echo vm
+	else
+		echo vm-sanitizers
+	fi
+}
+
 # Where that kernel is built and its VM made: $KS_CACHE/vm-<base>, or
 # vm-<base>-sanitizers with KS_VM_SANITIZERS=1.
 ks_vm_dir() {
@@ -155,17 +165,19 @@ ks_vm_root() {	# ks_vm_root ROOT
 
 # ks_vm_run DIR NAME KERNEL-PARAMETERS...: boot the VM of DIR (its
 # bzImage and initramfs.cpio.gz) to run scenario NAME, keep its console
-# in DIR/NAME.log and print its results, "PASS|FAIL|SKIP vm/NAME: <check>".
+# in DIR/NAME.log and print its results, "PASS|FAIL|SKIP vm/NAME: <check>"
+# (vm-sanitizers/NAME on the kernel with sanitizers).
 ks_vm_run() {
-	local dir=$1 name=$2 log=$1/$2.log start=$SECONDS
+	local dir=$1 name=$2 log=$1/$2.log start=$SECONDS vm
 	shift 2
+	vm=$(ks_vm_name)
 	KS_VM_DIR=$dir "$KS_TOP/scripts/vm-boot.sh" "$name" "$@" >"$log" 2>&1
-	tr -d '\r' <"$log" | sed -n -E 's/^KS-(PASS|FAIL|SKIP) /\1 vm\/'"$name"': /p'
+	tr -d '\r' <"$log" | sed -n -E 's/^KS-(PASS|FAIL|SKIP) /\1 '"$vm"'\/'"$name"': /p'
 	if ! grep -q '^KS-END' "$log"; then
-		echo "FAIL vm/$name: the VM ran to the end (see $log)"
+		echo "FAIL $vm/$name: the VM ran to the end (see $log)"
 	fi
 	if grep -E -q '(BUG|Oops|WARNING|Kernel panic|general protection)' "$log"; then
-		echo "FAIL vm/$name: no oops, warning or panic on the console (see $log)"
+		echo "FAIL $vm/$name: no oops, warning or panic on the console (see $log)"
 		grep -E '(BUG|Oops|WARNING|Kernel panic|general protection)' "$log" | head -5
 	fi
 	echo "    ($name: $((SECONDS - start)) s, console in $log)"

@@ -138,6 +138,14 @@ if [ "$failed" -eq 0 ]; then
 	step "export round-trips byte for byte" "$KS_TOP/scripts/check-roundtrip.sh"
 	multi "review gates" "$KS_TOP/scripts/review-gates.sh"
 	multi "scenarios in a QEMU VM" "$KS_TOP/scripts/run-vm-tests.sh"
+	# The reliability suite's bounded run on the kernel with sanitizers
+	# (make stress runs it longer): on the first base only, as the
+	# second cold build of a VM kernel for each base does not fit in
+	# CI's time.
+	if [ "$KS_BASE" = "${KS_BASES%% *}" ]; then
+		multi "stress boot and KUnit on the VM kernel with sanitizers" \
+			env KS_VM_SANITIZERS=1 "$KS_TOP/scripts/run-vm-tests.sh" stress kunit
+	fi
 	multi "live patches on Debian's stock kernel $KS_ABI" \
 		"$KS_TOP/scripts/run-livepatch-tests.sh"
 fi

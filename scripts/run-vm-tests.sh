@@ -21,8 +21,9 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-"$KS_TOP/scripts/build-vm.sh" || { echo "FAIL vm: the VM kernel builds"; exit 1; }
-echo "PASS vm: the VM kernel, modules, selftests and initramfs build"
+vm=$(ks_vm_name)
+"$KS_TOP/scripts/build-vm.sh" || { echo "FAIL $vm: the VM kernel builds"; exit 1; }
+echo "PASS $vm: the VM kernel, modules, selftests and initramfs build"
 
 out=$(ks_vm_dir)
 fail=0

@@ -75,8 +75,10 @@ END {
 	if (meta["took"] != "")
 		printf "The run took %d s.\n", meta["took"]
 	print "Any report of the sanitizers, a BUG, WARNING, oops or lockup logged in"
-	print "a boot fails it (`scripts/vm/init`).  `make test` runs the same boot, for"
-	print "10 s a test and one command line, in every run."
+	print "a boot fails it (`scripts/vm/init`).  `make test` runs the same boot for"
+	print "10 s a test with one command line in every run: with the KUnit suites on"
+	print "the kernel of the first base with sanitizers, and on the kernels of both"
+	print "bases without."
 	print ""
 	print "A lost state is a switch that does not read back what was written to it"
 	print "last, a call refused or let through against the state its switch was"

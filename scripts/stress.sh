@@ -50,7 +50,7 @@ for base in "${bases[@]}"; do
 		KS_VM_TIMEOUT=$((4 * seconds + 600)) \
 		"$KS_TOP/scripts/run-vm-tests.sh" stress kunit | tee "$results" || status=1
 	# The results and each boot's length, then the counts of its console.
-	sed -n -E 's#^(PASS|FAIL) vm/([^:]*): (.*)#\2\t\1 \3#p;
+	sed -n -E 's#^(PASS|FAIL) vm-sanitizers/([^:]*): (.*)#\2\t\1 \3#p;
 		   s#^    \(([^:]*): ([0-9]+) s, console.*#\1\tseconds \2#p' "$results" |
 		sed "s/^/$base\t/" >>"$tsv"
 	rm -f "$results"
