@@ -53,8 +53,10 @@ start_boot kunit
 # Function overrides, where the series has them.
 if grep -q '^config KILLSWITCH_DYNAMIC$' "$KS_TREE/kernel/Kconfig.killswitch"; then
 	start_boot fn
-	start_boot fncmdline lockdown=integrity \
-		killswitch=copyfail,af_alg:af_alg_sendmsg=-1,capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2,version_proc_show=0,do_truncate=-1
+	# The command line's items engage at either level of lockdown.
+	items=killswitch=copyfail,af_alg:af_alg_sendmsg=-1,capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2,version_proc_show=0,do_truncate=-1
+	start_boot fncmdline lockdown=integrity "$items"
+	start_boot fncmdline-confidentiality lockdown=confidentiality "$items"
 fi
 # The reliability suite, bounded (make stress runs it longer): two CPUs,
 # so that the switches are toggled from both, booted with a command line

@@ -58,6 +58,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_alg.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sched.h>
@@ -68,6 +71,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -429,6 +433,131 @@ static enum verdict packet_socket(struct path *p)
 	return new_socket(p, AF_PACKET, SOCK_DGRAM);
 }
 
+/*
+ * The three below run as root of a user namespace of their own, where
+ * netfilter_userns, tc_userns and ovl_userns refuse them with EPERM.
+ */
+
+/* ip_tables, in a user and network namespace of the process's own. */
+static int xtables_setup(struct path *p)
+{
+	(void)p;
+	if (modprobe("ip_tables") || modprobe("iptable_filter"))
+		return -1;	/* no x_tables in this kernel */
+	return unshare(CLONE_NEWUSER | CLONE_NEWNET);
+}
+
+/* What iptables -L asks first: the filter table's size. */
+static enum verdict xtables_info(struct path *p)
+{
+	struct ipt_getinfo info = { .name = "filter" };
+	socklen_t len = sizeof(info);
+	enum verdict v = RAN;
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+
+	if (fd < 0)
+		return BROKEN;
+	if (getsockopt(fd, IPPROTO_IP, IPT_SO_GET_INFO, &info, &len)) {
+		v = BROKEN;
+		if (errno == EPERM) {
+			p->refusals++;
+			v = REFUSED;
+		}
+	}
+	close(fd);
+	return v;
+}
+
+/* Send @req on @fd (rtnetlink) and return the error its ack carries. */
+static int rtnl_request(int fd, struct nlmsghdr *req)
+{
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr err;
+	} ack;
+
+	if (send(fd, req, req->nlmsg_len, 0) != (ssize_t)req->nlmsg_len ||
+	    recv(fd, &ack, sizeof(ack), 0) < (ssize_t)sizeof(ack) ||
+	    ack.h.nlmsg_type != NLMSG_ERROR)
+		return -EIO;
+	return ack.err.error;
+}
+
+/*
+ * A qdisc on lo, in the path's own network namespace: pfifo made the
+ * root one, then deleted.  Each request refused counts; a delete finds
+ * nothing to delete only if the add was refused.
+ */
+static enum verdict tc_qdisc(struct path *p)
+{
+	struct {
+		struct nlmsghdr h;
+		struct tcmsg tc;
+		struct rtattr kind;
+		char name[8];
+	} req = {
+		.h.nlmsg_len = sizeof(req),
+		.h.nlmsg_type = RTM_NEWQDISC,
+		.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE,
+		.tc.tcm_family = AF_UNSPEC,
+		.tc.tcm_ifindex = 1,	/* lo */
+		.tc.tcm_parent = TC_H_ROOT,
+		.kind.rta_len = RTA_LENGTH(sizeof("pfifo")),
+		.kind.rta_type = TCA_KIND,
+		.name = "pfifo",
+	};
+	enum verdict v = BROKEN;
+	int added, deleted;
+
+	added = rtnl_request(p->fd[0], &req.h);
+	/* Whatever the root is: without TCA_KIND. */
+	req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.tc));
+	req.h.nlmsg_type = RTM_DELQDISC;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	deleted = rtnl_request(p->fd[0], &req.h);
+	if (added == -EPERM)
+		p->refusals++;
+	if (deleted == -EPERM)
+		p->refusals++;
+	if ((!added || added == -EPERM) &&
+	    (!deleted || deleted == -EPERM || (added && deleted == -ENOENT)))
+		v = p->refusals ? REFUSED : RAN;
+	return v;
+}
+
+/* rtnetlink, in a user and network namespace of the process's own. */
+static int rtnl_setup(struct path *p)
+{
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
+		return -1;
+	p->fd[0] = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	return p->fd[0] < 0 ? -1 : 0;
+}
+
+/* overlayfs, from a user and mount namespace of the process's own. */
+static int ovl_setup(struct path *p)
+{
+	(void)p;
+	if (modprobe("overlay"))
+		return -1;	/* no overlayfs in this kernel */
+	return unshare(CLONE_NEWUSER | CLONE_NEWNS);
+}
+
+/* The start of a mount: an overlayfs context, made and dropped. */
+static enum verdict ovl_context(struct path *p)
+{
+	int fd = fsopen("overlay", FSOPEN_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return RAN;
+	}
+	if (errno != EPERM)
+		return BROKEN;
+	p->refusals++;
+	return REFUSED;
+}
+
 /* vsock as an unprivileged user; root's are never refused. */
 static int nobody_setup(struct path *p)
 {
@@ -610,6 +739,15 @@ static struct path paths[] = {
 	  .final_refused = switch_refuses },
 	{ .name = "vsock-unpriv", .sw = "vsock_unpriv",
 	  .setup = nobody_setup, .once = vsock_socket,
+	  .final_refused = switch_refuses },
+	{ .name = "xtables-userns", .sw = "netfilter_userns",
+	  .setup = xtables_setup, .once = xtables_info,
+	  .final_refused = switch_refuses },
+	{ .name = "tc-userns", .sw = "tc_userns",
+	  .setup = rtnl_setup, .once = tc_qdisc,
+	  .final_refused = switch_refuses },
+	{ .name = "ovl-userns", .sw = "ovl_userns",
+	  .setup = ovl_setup, .once = ovl_context,
 	  .final_refused = switch_refuses },
 	{ .name = "tcp-splice", .sw = "splice_copy", .copies = true,
 	  .setup = tcp_setup, .once = tcp_splice, .final_refused = never_refused },

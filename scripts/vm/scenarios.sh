@@ -880,20 +880,6 @@ rule_of()
 	echo none
 }
 
-# Last in its boot: the kernel stays locked down.  A probe that ends after
-# lockdown was raised does not engage.
-fn_lockdown_checks()
-{
-	check "fn: 'tryengage af_alg_sendmsg -1 2' accepted" control "tryengage af_alg_sendmsg -1 2"
-	check "fn: lockdown raised to integrity while it probes" \
-		sh -c "echo integrity >$KS/../lockdown"
-	check "fn: the probe ends" probe_ended af_alg_sendmsg
-	check "fn: not engaged: nothing listed" engaged_is ""
-	check "fn: the abort names the lockdown" \
-		logged 'function af_alg_sendmsg tryengage aborted: the kernel is locked down'
-	selftest "fn: AF_ALG works, not overridden" fn_override_test --expect-normal
-}
-
 # A livepatch and an override of the same function exclude each other,
 # whichever comes first: the kernel's livepatch sample (samples/livepatch/)
 # replaces cmdline_proc_show(), which /proc/cmdline runs.
@@ -925,13 +911,15 @@ fn_livepatch_checks()
 	check "fn: /proc/cmdline is the kernel's again" grep -q 'ks.scenario=fn' /proc/cmdline
 }
 
-# Booted with: lockdown=integrity killswitch=copyfail,af_alg:af_alg_sendmsg=-1,
-# capable=0,no_such_fn=1,esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2,
+# Booted with: lockdown=integrity (or confidentiality)
+# killswitch=copyfail,af_alg:af_alg_sendmsg=-1,capable=0,no_such_fn=1,
+# esp4:esp_input=7,esp4:esp_input=,af_alg:af_alg_sendmsg=-2,
 # version_proc_show=0,do_truncate=-1
 fncmdline_checks()
 {
+	level=$(sed -n 's/.*lockdown=\([a-z]*\).*/\1/p' /proc/cmdline)
 	pass "fn: bad function overrides on the command line: the boot reached user space"
-	check "fn: the kernel is locked down (integrity)" grep -q '\[integrity\]' "$KS/../lockdown"
+	check "fn: the kernel is locked down ($level)" grep -q "\[$level\]" "$KS/../lockdown"
 	check "fn: killswitch=copyfail applied" is_state copyfail 1
 	check "fn: af_alg:af_alg_sendmsg=-1 pending until af_alg loads" \
 		engaged_has "af_alg:af_alg_sendmsg retval=-1 state=pending"
@@ -1004,9 +992,8 @@ badcmdline)
 fn)
 	fn_checks
 	fn_livepatch_checks
-	fn_lockdown_checks
 	;;
-fncmdline)
+fncmdline*)
 	fncmdline_checks
 	;;
 kunit)
