@@ -71,7 +71,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -434,8 +433,8 @@ static enum verdict packet_socket(struct path *p)
 }
 
 /*
- * The three below run as root of a user namespace of their own, where
- * netfilter_userns, tc_userns and ovl_userns refuse them with EPERM.
+ * The two below run as root of a user namespace of their own, where
+ * netfilter_userns and tc_userns refuse them with EPERM.
  */
 
 /* ip_tables, in a user and network namespace of the process's own. */
@@ -532,30 +531,6 @@ static int rtnl_setup(struct path *p)
 		return -1;
 	p->fd[0] = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	return p->fd[0] < 0 ? -1 : 0;
-}
-
-/* overlayfs, from a user and mount namespace of the process's own. */
-static int ovl_setup(struct path *p)
-{
-	(void)p;
-	if (modprobe("overlay"))
-		return -1;	/* no overlayfs in this kernel */
-	return unshare(CLONE_NEWUSER | CLONE_NEWNS);
-}
-
-/* The start of a mount: an overlayfs context, made and dropped. */
-static enum verdict ovl_context(struct path *p)
-{
-	int fd = fsopen("overlay", FSOPEN_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return RAN;
-	}
-	if (errno != EPERM)
-		return BROKEN;
-	p->refusals++;
-	return REFUSED;
 }
 
 /* vsock as an unprivileged user; root's are never refused. */
@@ -745,9 +720,6 @@ static struct path paths[] = {
 	  .final_refused = switch_refuses },
 	{ .name = "tc-userns", .sw = "tc_userns",
 	  .setup = rtnl_setup, .once = tc_qdisc,
-	  .final_refused = switch_refuses },
-	{ .name = "ovl-userns", .sw = "ovl_userns",
-	  .setup = ovl_setup, .once = ovl_context,
 	  .final_refused = switch_refuses },
 	{ .name = "tcp-splice", .sw = "splice_copy", .copies = true,
 	  .setup = tcp_setup, .once = tcp_splice, .final_refused = never_refused },
