@@ -440,10 +440,9 @@ static enum verdict packet_socket(struct path *p)
 /* ip_tables, in a user and network namespace of the process's own. */
 static int xtables_setup(struct path *p)
 {
-	(void)p;
 	if (modprobe("ip_tables") || modprobe("iptable_filter"))
 		return -1;	/* no x_tables in this kernel */
-	return unshare(CLONE_NEWUSER | CLONE_NEWNET);
+	return userns_setup(p);
 }
 
 /* What iptables -L asks first: the filter table's size. */
@@ -527,7 +526,7 @@ static enum verdict tc_qdisc(struct path *p)
 /* rtnetlink, in a user and network namespace of the process's own. */
 static int rtnl_setup(struct path *p)
 {
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
+	if (userns_setup(p))
 		return -1;
 	p->fd[0] = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	return p->fd[0] < 0 ? -1 : 0;
