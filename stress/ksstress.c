@@ -71,7 +71,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -90,6 +92,7 @@
 #define STATUS		"/sys/kernel/security/killswitch/status"
 #define CONTROL		"/sys/kernel/security/killswitch/control"
 #define DATA_FILE	"/tmp/ksstress.dat"
+#define OVL_DIR		"/tmp/ksstress-ovl"	/* two lower layers and a mount point */
 #define OVERRIDE_FN	"crypto_alloc_skcipher"
 #define MAX_SWITCHES	32
 #define FINAL_CALLS	8	/* calls per path after the final writes */
@@ -433,8 +436,8 @@ static enum verdict packet_socket(struct path *p)
 }
 
 /*
- * The two below run as root of a user namespace of their own, where
- * netfilter_userns and tc_userns refuse them with EPERM.
+ * The three below run as root of a user namespace of their own, where
+ * netfilter_userns, tc_userns and ovl_userns refuse them with EPERM.
  */
 
 /* ip_tables, in a user and network namespace of the process's own. */
@@ -530,6 +533,40 @@ static int rtnl_setup(struct path *p)
 		return -1;
 	p->fd[0] = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	return p->fd[0] < 0 ? -1 : 0;
+}
+
+/*
+ * overlayfs, from a user and mount namespace of the process's own.  The
+ * layers are made first, by root; an overlay of two lower layers needs
+ * no upper one, so no xattrs that tmpfs in a user namespace lacks.
+ */
+static int ovl_setup(struct path *p)
+{
+	(void)p;
+	if (modprobe("overlay"))
+		return -1;	/* no overlayfs in this kernel */
+	if ((mkdir(OVL_DIR, 0755) && errno != EEXIST) ||
+	    (mkdir(OVL_DIR "/a", 0755) && errno != EEXIST) ||
+	    (mkdir(OVL_DIR "/b", 0755) && errno != EEXIST) ||
+	    (mkdir(OVL_DIR "/m", 0755) && errno != EEXIST))
+		return -1;
+	return unshare(CLONE_NEWUSER | CLONE_NEWNS);
+}
+
+/*
+ * A read-only overlay, mounted and unmounted.  mount(2) reaches both
+ * bases' call sites: 6.12 refuses when the context is made, 6.1 in
+ * ovl_mount().
+ */
+static enum verdict ovl_mount(struct path *p)
+{
+	if (!mount("overlay", OVL_DIR "/m", "overlay", MS_RDONLY,
+		   "lowerdir=" OVL_DIR "/a:" OVL_DIR "/b"))
+		return umount2(OVL_DIR "/m", 0) ? BROKEN : RAN;
+	if (errno != EPERM)
+		return BROKEN;
+	p->refusals++;
+	return REFUSED;
 }
 
 /* vsock as an unprivileged user; root's are never refused. */
@@ -719,6 +756,9 @@ static struct path paths[] = {
 	  .final_refused = switch_refuses },
 	{ .name = "tc-userns", .sw = "tc_userns",
 	  .setup = rtnl_setup, .once = tc_qdisc,
+	  .final_refused = switch_refuses },
+	{ .name = "ovl-userns", .sw = "ovl_userns",
+	  .setup = ovl_setup, .once = ovl_mount,
 	  .final_refused = switch_refuses },
 	{ .name = "tcp-splice", .sw = "splice_copy", .copies = true,
 	  .setup = tcp_setup, .once = tcp_splice, .final_refused = never_refused },
