@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # Entry points; the scripts in scripts/ do the work.  BASE selects the
-# vendor kernel (6.12 or 6.1) for every target but test, stress and drift,
-# which walk the bases listed in BASES (default: every base scripts/lib.sh
-# knows).
+# vendor kernel (6.12 or 6.1) for every target but test, stress, drift and
+# catalogue, which walk the bases listed in BASES (default: every base
+# scripts/lib.sh knows; catalogue always takes every base).
 
 BASE ?= 6.12
 BASES ?=
 export KS_BASE := $(BASE)
 
 ABI ?=
+OUT ?=
 
-.PHONY: help demo test tree export apply kunit vm gates bench stress drift livepatch livepatch-vm
+.PHONY: help demo test tree export apply kunit vm gates bench stress drift livepatch livepatch-vm catalogue
 
 help:
 	@echo "make demo          build the patched kernel, boot it in QEMU, show the switches at work"
@@ -26,6 +27,7 @@ help:
 	@echo "make drift         apply each series to Debian's two newest releases of its line, report per patch"
 	@echo "make livepatch     build the live patches against Debian's headers for \$$BASE's stock kernel (or ABI=…)"
 	@echo "make livepatch-vm  boot Debian's stock kernel and test the live patches in it (after make vm)"
+	@echo "make catalogue     write the catalogue for machines (JSON, CSAF VEX per CVE) to OUT (default: the cache)"
 
 demo:
 	scripts/demo.sh
@@ -66,3 +68,6 @@ livepatch:
 
 livepatch-vm:
 	scripts/run-livepatch-tests.sh $(ABI)
+
+catalogue:
+	scripts/catalogue.sh $(OUT)

@@ -7,6 +7,7 @@
 #   vm      what the QEMU harness needs on top of build
 #   review  the review gates' checkers: sparse, coccinelle, b4
 #   drift   what drift.sh needs on top of build
+#   csaf    Node.js and npm, for BSI's CSAF validator
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +26,9 @@ for group in "$@"; do
 	drift)
 		# GNU patch names the hunks git am refuses
 		pkgs+=(patch xz-utils)
+		;;
+	csaf)
+		pkgs+=(nodejs npm)
 		;;
 	review)
 		# coccicheck runs semantic patches scripted in OCaml too

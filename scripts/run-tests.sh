@@ -164,6 +164,13 @@ if [ "$KS_BASE" = "${KS_BASES%% *}" ]; then
 		       cmp - "$1/Documentation/reliability.md"' sh "$KS_TOP"
 fi
 
+# The catalogue for machines is made from every base's list, so it is
+# checked once, with the last base.
+if [ "$KS_BASE" = "${KS_BASES##* }" ]; then
+	multi "catalogue: JSON and CSAF 2.0 VEX from the lists of both bases" \
+		"$KS_TOP/scripts/check-catalogue-files.sh"
+fi
+
 echo
 echo "base $KS_BASE, $((SECONDS - start)) s"
 echo "$passed passed, $failed failed"
