@@ -8,6 +8,8 @@
 #   review  the review gates' checkers: sparse, coccinelle, b4
 #   drift   what drift.sh needs on top of build
 #   csaf    Node.js and npm, for BSI's CSAF validator
+#   ansible ansible-core and ansible-lint, Debian's
+#   fleet   what make fleet needs on top of build, vm and ansible
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +28,13 @@ for group in "$@"; do
 	drift)
 		# GNU patch names the hunks git am refuses
 		pkgs+=(patch xz-utils)
+		;;
+	ansible)
+		pkgs+=(ansible ansible-lint)
+		;;
+	fleet)
+		# grub-pc-bin: GRUB's BIOS modules, which QEMU loads
+		pkgs+=(mmdebstrap grub-pc-bin grub-common e2fsprogs openssh-client)
 		;;
 	csaf)
 		pkgs+=(nodejs npm)

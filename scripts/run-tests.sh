@@ -165,10 +165,15 @@ if [ "$KS_BASE" = "${KS_BASES%% *}" ]; then
 fi
 
 # The catalogue for machines is made from every base's list, so it is
-# checked once, with the last base.
+# checked once, with the last base; so is the role that reads it.
 if [ "$KS_BASE" = "${KS_BASES##* }" ]; then
 	multi "catalogue: JSON and CSAF 2.0 VEX from the lists of both bases" \
 		"$KS_TOP/scripts/check-catalogue-files.sh"
+	# make fleet runs the role on VMs; here it is only linted.
+	step "fleet: the Ansible role and playbooks pass ansible-lint" \
+		sh -c '"$1/scripts/install-deps.sh" ansible &&
+		       cd "$1/fleet" && ansible-lint -q --offline engage.yml rollback.yml roles/killswitch' \
+		sh "$KS_TOP"
 fi
 
 echo
