@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Entry points; the scripts in scripts/ do the work.  BASE selects the
-# vendor kernel (6.12 or 6.1) for every target but test, stress, drift and
-# catalogue, which walk the bases listed in BASES (default: every base
-# scripts/lib.sh knows; catalogue always takes every base).
+# vendor kernel (6.12 or 6.1) for every target but test, stress, drift,
+# catalogue and fleet, which walk the bases listed in BASES (default:
+# every base scripts/lib.sh knows; catalogue and fleet always take every
+# base).
 
 BASE ?= 6.12
 BASES ?=
@@ -11,7 +12,7 @@ export KS_BASE := $(BASE)
 ABI ?=
 OUT ?=
 
-.PHONY: help demo test tree export apply kunit vm gates bench stress drift livepatch livepatch-vm catalogue
+.PHONY: help demo test tree export apply kunit vm gates bench stress drift livepatch livepatch-vm catalogue fleet
 
 help:
 	@echo "make demo          build the patched kernel, boot it in QEMU, show the switches at work"
@@ -28,6 +29,7 @@ help:
 	@echo "make livepatch     build the live patches against Debian's headers for \$$BASE's stock kernel (or ABI=…)"
 	@echo "make livepatch-vm  boot Debian's stock kernel and test the live patches in it (after make vm)"
 	@echo "make catalogue     write the catalogue for machines (JSON, CSAF VEX per CVE) to OUT (default: the cache)"
+	@echo "make fleet         the Ansible role (fleet/) on three Debian VMs: patched 6.12 and 6.1, stock 6.12"
 
 demo:
 	scripts/demo.sh
@@ -71,3 +73,6 @@ livepatch-vm:
 
 catalogue:
 	scripts/catalogue.sh $(OUT)
+
+fleet:
+	scripts/fleet.sh
