@@ -411,6 +411,17 @@ static void next_line(int *first, const char *indent)
 	*first = 0;
 }
 
+/* Does @b's stock kernel have a live patch of a switch that lists @cve? */
+static int livepatch_for(const struct ks_base *b, const char *cve)
+{
+	int j;
+
+	for (j = 0; j < b->nr_switches; j++)
+		if (lists_cve(&b->switches[j], cve) && has_livepatch(b->switches[j].name))
+			return 1;
+	return 0;
+}
+
 /*
  * One document: the series on each base and each stock kernel with a live
  * patch are known_affected (the switch does not fix the bug), and each
@@ -452,16 +463,12 @@ static void write_vex(const char *cve, const struct ks_base *first_base)
 	first = 1;
 	for (i = 0; i < ARRAY_SIZE(ks_bases); i++) {
 		const struct ks_base *b = &ks_bases[i];
-		int live = 0;
 
 		next_line(&first, "    ");
 		fprintf(out, "{\"product_id\": \"killswitch-%s\", \"name\": "
 			"\"Linux %s (%s) with the kill-switch series\"}",
 			b->base, b->base, b->tag);
-		for (j = 0; j < b->nr_switches; j++)
-			live |= lists_cve(&b->switches[j], cve) &&
-				has_livepatch(b->switches[j].name);
-		if (live) {
+		if (livepatch_for(b, cve)) {
 			next_line(&first, "    ");
 			fprintf(out, "{\"product_id\": \"debian-%s\", \"name\": "
 				"\"Debian linux-image-%s\"}", b->abi, b->abi);
@@ -490,14 +497,10 @@ static void write_vex(const char *cve, const struct ks_base *first_base)
 	first = 1;
 	for (i = 0; i < ARRAY_SIZE(ks_bases); i++) {
 		const struct ks_base *b = &ks_bases[i];
-		int live = 0;
 
 		next(&first);
 		fprintf(out, "\"killswitch-%s\"", b->base);
-		for (j = 0; j < b->nr_switches; j++)
-			live |= lists_cve(&b->switches[j], cve) &&
-				has_livepatch(b->switches[j].name);
-		if (live) {
+		if (livepatch_for(b, cve)) {
 			next(&first);
 			fprintf(out, "\"debian-%s\"", b->abi);
 		}

@@ -34,14 +34,9 @@ trap 'rm -rf "$out"' EXIT
 result $? "scripts/catalogue.sh generates it from both bases' lists and guides"
 [ -f "$out/killswitch.json" ] || exit 1
 
-# The switches of a list, outside any #if (as check-catalogue.sh reads them).
-list_switches() {
-	awk '/^#if/ { d++ } /^#endif/ { d-- }
-	     !d && match($0, /^KILLSWITCH\([a-z0-9_]+,/) { print substr($0, 12, RLENGTH - 12) }' "$1"
-}
 for base in $KS_BASES; do
 	list=$KS_TOP/kernel-tree/linux-$base/include/linux/killswitch_list.h
-	python3 - "$out/killswitch.json" "$base" "$(list_switches "$list")" <<'PY'
+	python3 - "$out/killswitch.json" "$base" "$(ks_list_switches "$list")" <<'PY'
 import json, re, sys
 cat, base, want = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3].split()
 b = [x for x in cat["bases"] if x["base"] == base][0]

@@ -28,12 +28,7 @@ for f in "$list" "$guide" "$params"; do
 done
 
 # The switches, outside any #if (only the test switch is under one).
-switches=$(awk '
-	/^#if/ { depth++ }
-	/^#endif/ { depth-- }
-	!depth && match($0, /^KILLSWITCH\([a-z0-9_]+,/) {
-		print substr($0, 12, RLENGTH - 12)
-	}' "$list" | sort)
+switches=$(ks_list_switches "$list" | sort)
 [ -n "$switches" ] || ks_die "no KILLSWITCH() entry in $list"
 
 # The sections of the admin guide's catalogue chapter: a title underlined

@@ -149,6 +149,16 @@ ks_configure() {
 	echo "$stamp" >"$build/.config-inputs"
 }
 
+# ks_list_switches LIST: the switches of a killswitch_list.h, one per
+# line, outside any #if (only the KUnit suite's test switch is under one).
+ks_list_switches() {
+	awk '/^#if/ { depth++ }
+	     /^#endif/ { depth-- }
+	     !depth && match($0, /^KILLSWITCH\([a-z0-9_]+,/) {
+		print substr($0, 12, RLENGTH - 12)
+	     }' "$1"
+}
+
 # Patch files of the series, in order, as listed in the series file.
 ks_series() {
 	grep -v -e '^#' -e '^[[:space:]]*$' "$KS_PATCHES/series"
