@@ -14,6 +14,10 @@
  *
  * Usage: catalogue json FILE
  *        catalogue vex DIR		(writes DIR/<CVE>.json)
+ *
+ * A VEX document already in DIR is a published one: it stays as it is
+ * if nothing but its tracking would change, and otherwise gets the next
+ * version and one more revision, as CSAF asks of a publisher.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct ks_switch {
 	const char *name, *cves, *description;
@@ -422,14 +427,21 @@ static int livepatch_for(const struct ks_base *b, const char *cve)
 	return 0;
 }
 
+/* A document's version, its release dates and its earlier revisions. */
+struct ks_tracking {
+	int version;
+	const char *initial, *current;
+	const char *history;	/* the earlier revisions' objects, or NULL */
+};
+
 /*
  * One document: the series on each base and each stock kernel with a live
  * patch are known_affected (the switch does not fix the bug), and each
  * switch that lists @cve is a remediation of category workaround.
  */
-static void write_vex(const char *cve, const struct ks_base *first_base)
+static void write_vex(const char *cve, const struct ks_base *first_base,
+		      const struct ks_tracking *t)
 {
-	const char *date = first_base->date;
 	int first, j;
 	size_t i;
 
@@ -450,13 +462,16 @@ static void write_vex(const char *cve, const struct ks_base *first_base)
 		jstr(title);
 	}
 	fprintf(out, ",\n    \"tracking\": {\n      \"id\": \"killswitch-%s\",\n"
-		"      \"status\": \"final\",\n      \"version\": \"1\",\n"
+		"      \"status\": \"final\",\n      \"version\": \"%d\",\n"
 		"      \"initial_release_date\": \"%s\",\n"
 		"      \"current_release_date\": \"%s\",\n"
-		"      \"revision_history\": [{\"date\": \"%s\", \"number\": \"1\","
-		" \"summary\": \"Generated from the series' list of switches.\"}],\n"
+		"      \"revision_history\": [%s%s{\"date\": \"%s\", \"number\": \"%d\","
+		" \"summary\": \"%s\"}],\n"
 		"      \"generator\": {\"engine\": {\"name\": \"scripts/catalogue.c\"}}\n"
-		"    }\n  },\n", cve, date, date, date);
+		"    }\n  },\n", cve, t->version, t->initial, t->current,
+		t->history ?: "", t->history ? ", " : "", t->current, t->version,
+		t->history ? "Generated again: the kernels or the remediations changed."
+			   : "Generated from the series' list of switches.");
 
 	/* The products: the series on each base, each stock kernel with a live patch. */
 	fputs("  \"product_tree\": {\"full_product_names\": [", out);
@@ -548,6 +563,96 @@ static void write_vex(const char *cve, const struct ks_base *first_base)
 	fputs("\n    ]\n  }]\n}\n", out);
 }
 
+/* Are @a and @b the same but for their tracking, what a revision changes? */
+static int same_but_tracking(const char *a, const char *b, const char *path)
+{
+	const char *key = "\n    \"tracking\": {\n", *end = "\n    }\n";
+	const char *ta = strstr(a, key), *tb = strstr(b, key);
+	const char *ea = ta ? strstr(ta, end) : NULL, *eb = tb ? strstr(tb, end) : NULL;
+
+	if (!ea || !eb)
+		die("%s: no tracking: not a document of this program's", path);
+	return ta - a == tb - b && !strncmp(a, b, ta - a) && !strcmp(ea, eb);
+}
+
+/* The text after "@key": [ or " in @doc, up to the ] or " that ends it. */
+static char *old_value(const char *doc, const char *key, const char *path)
+{
+	char pattern[64];
+	const char *s, *e = NULL;
+	char *v;
+
+	snprintf(pattern, sizeof(pattern), "\"%s\": ", key);
+	s = strstr(doc, pattern);
+	if (s) {
+		s += strlen(pattern) + 1;
+		e = s[-1] == '[' ? strstr(s, "],\n") : s[-1] == '"' ? strchr(s, '"') : NULL;
+	}
+	if (!e)
+		die("%s: no %s: not a document of this program's", path, key);
+	v = strndup(s, e - s);
+	if (!v)
+		die("out of memory");
+	return v;
+}
+
+static char *vex_text(const char *cve, const struct ks_tracking *t, size_t *len)
+{
+	char *doc;
+
+	out = open_memstream(&doc, len);
+	if (!out)
+		die("out of memory");
+	write_vex(cve, &ks_bases[0], t);
+	if (fclose(out))
+		die("out of memory");
+	return doc;
+}
+
+/*
+ * Write @cve's document to @path.  One already there keeps its tracking
+ * if the rest is unchanged, else gets the next version and revision,
+ * dated no earlier than its last.
+ */
+static void write_vex_file(const char *cve, const char *path)
+{
+	const char *date = ks_bases[0].date;
+	struct ks_tracking t = { 1, date, date, NULL };
+	char *doc, *old = NULL, *version, *initial, *current, *history;
+	size_t len;
+	FILE *f;
+
+	if (access(path, F_OK) == 0)
+		old = read_file(path);
+	doc = vex_text(cve, &t, &len);
+	if (old) {
+		if (same_but_tracking(old, doc, path)) {
+			free(doc);
+			free(old);
+			return;
+		}
+		version = old_value(old, "version", path);
+		initial = old_value(old, "initial_release_date", path);
+		current = old_value(old, "current_release_date", path);
+		history = old_value(old, "revision_history", path);
+		t.version = atoi(version) + 1;
+		t.initial = initial;
+		t.current = strcmp(date, current) < 0 ? current : date;
+		t.history = history;
+		free(doc);
+		doc = vex_text(cve, &t, &len);
+		free(version);
+		free(initial);
+		free(current);
+		free(history);
+		free(old);
+	}
+	f = fopen(path, "w");
+	if (!f || fwrite(doc, 1, len, f) != len || fclose(f))
+		die("%s: %s", path, strerror(errno));
+	free(doc);
+}
+
 static void write_vexes(const char *dir)
 {
 	char path[4096], seen[8192] = " ";
@@ -572,12 +677,7 @@ static void write_vexes(const char *dir)
 				if (snprintf(path, sizeof(path), "%s/%s.json", dir, cve) >=
 				    (int)sizeof(path))
 					die("%s: too long", dir);
-				out = fopen(path, "w");
-				if (!out)
-					die("%s: %s", path, strerror(errno));
-				write_vex(cve, &ks_bases[0]);
-				if (fclose(out))
-					die("%s: %s", path, strerror(errno));
+				write_vex_file(cve, path);
 			}
 			free(list);
 		}

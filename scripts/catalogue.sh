@@ -8,7 +8,8 @@
 #
 # Usage: catalogue.sh [OUT]   (default: $KS_CACHE/catalogue; after
 #                              prepare-tree.sh for every base)
-# Output: OUT/killswitch.json and OUT/vex/<CVE>.json.
+# Output: OUT/killswitch.json and OUT/vex/<CVE>.json; a document already
+# there keeps its version unless its content changes (catalogue.c).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -51,7 +52,14 @@ trap 'rm -rf "$work"' EXIT
 
 gcc -O2 -Wall -Wextra -Werror -I"$work" -o "$work/catalogue" "$KS_TOP/scripts/catalogue.c"
 mkdir -p "$out/vex"
-rm -f "$out"/vex/*.json
+# The documents in OUT are the published ones, which catalogue revises;
+# one whose CVE no list names any more goes.
+for doc in "$out"/vex/*.json; do
+	[ -e "$doc" ] || continue
+	cve=$(basename "$doc" .json)
+	grep -qw -- "$cve" "$KS_TOP"/kernel-tree/linux-*/include/linux/killswitch_list.h ||
+		rm "$doc"
+done
 "$work/catalogue" json "$out/killswitch.json"
 "$work/catalogue" vex "$out/vex"
 ks_log "wrote $out/killswitch.json and $(ls "$out/vex" | wc -l) VEX documents in $out/vex"

@@ -3,7 +3,9 @@
 # Check the catalogue for machines that scripts/catalogue.sh writes: the
 # JSON lists exactly the switches of each base's list, each with its
 # sysctl, boot parameter and fallback; every CVE of the lists has its
-# VEX document; and every document passes the JSON schema and the
+# VEX document; generated again, a document keeps its version, or gets
+# the next if its content changed; and every document passes the JSON
+# schema and the
 # mandatory tests of CSAF 2.0 in BSI's csaf-validator-lib (pinned below,
 # installed from npm into $KS_CACHE), which must also refuse a document
 # broken on purpose.
@@ -60,6 +62,27 @@ done | sort -u)
 docs=$(cd "$out/vex" && ls | sed 's/\.json$//' | sort)
 [ -n "$cves" ] && [ "$cves" = "$docs" ]
 result $? "a VEX document for each of the $(wc -w <<<"$cves") CVEs the lists name"
+
+# Generated again over the published documents: unchanged ones stay as
+# they are, one for a CVE no list names goes, and one whose content
+# differs (as if published by an older series) gets version 2 and a
+# second revision.
+sums=$(cd "$out/vex" && sha256sum ./*.json)
+cp "$out/vex/CVE-2026-31431.json" "$out/vex/CVE-1999-0001.json"
+"$KS_TOP/scripts/catalogue.sh" "$out" 2>/dev/null &&
+	[ "$(cd "$out/vex" && sha256sum ./*.json)" = "$sums" ]
+result $? "generated again, the documents stay byte for byte as they were, and one for no listed CVE goes"
+doc=$out/vex/CVE-2026-31431.json
+sed -i 's/ with the kill-switch series"/ with an older kill-switch series"/' "$doc"
+"$KS_TOP/scripts/catalogue.sh" "$out" 2>/dev/null && ! grep -q older "$doc" &&
+	python3 - "$doc" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["document"]["tracking"]
+assert t["version"] == "2", t["version"]
+assert [r["number"] for r in t["revision_history"]] == ["1", "2"], t["revision_history"]
+assert t["initial_release_date"] == t["revision_history"][0]["date"]
+PY
+result $? "a document whose content changed gets version 2 and a second revision"
 
 validator=$KS_CACHE/csaf-validator
 lib=$validator/node_modules/@secvisogram/csaf-validator-lib
