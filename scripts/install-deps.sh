@@ -33,8 +33,11 @@ for group in "$@"; do
 		pkgs+=(ansible ansible-lint)
 		;;
 	fleet)
-		# grub-pc-bin: GRUB's BIOS modules, which QEMU loads
-		pkgs+=(mmdebstrap grub-pc-bin grub-common e2fsprogs openssh-client)
+		# grub-pc-bin: GRUB's BIOS modules, which QEMU loads; ovmf:
+		# UEFI for QEMU; fdisk, dosfstools, mtools: a GPT disk with an
+		# EFI system partition, made without a loop device
+		pkgs+=(mmdebstrap grub-pc-bin grub-common e2fsprogs openssh-client
+		       ovmf fdisk dosfstools mtools)
 		;;
 	csaf)
 		pkgs+=(nodejs npm)
